@@ -1,0 +1,37 @@
+// The Assemblyline response envelope, used by every JSON answer under /api, success or error:
+// {api_response, api_error_message, api_server_version, api_status_code}, with the HTTP status repeated inside.
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { ASSAY_VERSION } from '../config.js';
+
+export interface Envelope<T = unknown> {
+  api_response: T;
+  api_error_message: string;
+  api_server_version: string;
+  api_status_code: number;
+}
+
+export function envelope<T>(data: T, status = 200, message = ''): Envelope<T> {
+  return { api_response: data, api_error_message: message, api_server_version: ASSAY_VERSION, api_status_code: status };
+}
+
+export function reply<T>(res: FastifyReply, data: T, status = 200, message = ''): FastifyReply {
+  return res.code(status).type('application/json; charset=utf-8').send(envelope(data, status, message));
+}
+
+/** Response schema of an enveloped answer, for validation-free serialisation and the API docs. */
+export function Enveloped(data: TSchema, description?: string): TSchema {
+  return Type.Object(
+    {
+      api_response: data,
+      api_error_message: Type.String(),
+      api_server_version: Type.String(),
+      api_status_code: Type.Integer(),
+    },
+    { description },
+  );
+}
+
+/** Any JSON value; used where the document shape is described in prose rather than pinned by a schema. */
+export const AnyJson = Type.Unsafe<unknown>({});
+export const Success = Type.Object({ success: Type.Boolean() });

@@ -1,0 +1,72 @@
+// Builds the HTTP server: Fastify with the Assemblyline envelope, authentication, body handling, API docs at
+// /help/api/, and one route module per API area.
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ASSAY_VERSION } from '../config.js';
+import apikeyRoutes from './apikey.js';
+import authRoutes from './auth.js';
+import { installAuthentication } from './authn.js';
+import type { AppContext } from './context.js';
+import { installBodyParsers, installErrorHandling } from './errors.js';
+import systemRoutes from './system.js';
+import userRoutes from './user.js';
+
+export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void>;
+
+export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, userRoutes, apikeyRoutes];
+
+export interface ServerOptions {
+  https?: { key: string | Buffer; cert: string | Buffer };
+  logger: FastifyServerOptions['loggerInstance'];
+}
+
+export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    ...(opts.https ? { https: opts.https } : {}),
+    bodyLimit: ctx.config.server.bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1000 },
+    // A line per request costs more than the request itself at ingest rates; only debug logging shows them.
+    logController: new LogController({
+      disableRequestLogging: ctx.config.server.logLevel !== 'debug' && ctx.config.server.logLevel !== 'trace',
+    }),
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  }) as unknown as FastifyInstance;
+
+  installErrorHandling(app, ctx);
+  installBodyParsers(app);
+  await app.register(cookie);
+  installAuthentication(app, ctx);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Assay API',
+        version: ASSAY_VERSION,
+        description:
+          'Assemblyline 4 compatible REST API. Authenticate with the X-USER and X-APIKEY headers, or log in at ' +
+          '/api/v4/auth/login/ and send the session cookie (plus X-XSRF-TOKEN on state-changing calls).',
+      },
+      components: {
+        securitySchemes: {
+          user: { type: 'apiKey', in: 'header', name: 'X-USER' },
+          apikey: { type: 'apiKey', in: 'header', name: 'X-APIKEY' },
+          session: { type: 'apiKey', in: 'cookie', name: 'session' },
+        },
+      },
+      security: [{ user: [], apikey: [] }, { session: [] }],
+    },
+    transform: ({ schema, url, route }) => {
+      const roles = route.config?.auth?.roles;
+      const note = roles?.length ? `Requires one of the roles: ${roles.join(', ')}.` : route.config?.auth?.anonymous ? 'No sign-in needed.' : 'Any signed-in user.';
+      return { schema: { ...schema, description: [schema?.description, note].filter(Boolean).join('\n\n') }, url };
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/help/api', uiConfig: { docExpansion: 'list', deepLinking: true } });
+
+  for (const mod of ROUTE_MODULES) await app.register(async (scope) => mod(scope, ctx));
+  return app;
+}

@@ -1,0 +1,128 @@
+// The /user/whoami/ document: the caller's identity plus the system settings a client or UI adapts to.
+import { ASSAY_VERSION, type AssayConfig } from '../config.js';
+import type { Principal } from '../core/auth/authenticator.js';
+import { ACL_ROLES, ROLES, USER_TYPE_ROLES, USER_TYPES, apiPrivMap } from '../core/auth/roles.js';
+import { CLASSIFICATION_DEFINITION } from '../core/classification.js';
+import { COLLECTIONS } from '../store/collections.js';
+
+const HASH_PATTERNS: Record<string, string> = {
+  md5: '^[a-fA-F0-9]{32}$',
+  sha1: '^[a-fA-F0-9]{40}$',
+  sha256: '^[a-fA-F0-9]{64}$',
+  ssdeep: '^[0-9]{1,18}:[a-zA-Z0-9/+]{0,64}:[a-zA-Z0-9/+]{0,64}$',
+  tlsh: '^((?:T1)?[0-9a-fA-F]{70})$',
+  url: '^(?:(?:https?|ftp)://)',
+};
+
+export function defaultUserSettings(): Record<string, unknown> {
+  return {
+    download_encoding: 'cart',
+    default_external_sources: [],
+    default_zip_password: 'infected',
+    default_metadata: {},
+    executive_summary: true,
+    expand_min_score: 500,
+    preferred_submission_profile: null,
+    submission_profiles: {},
+    submission_view: 'report',
+  };
+}
+
+/** Field catalogue per index, in the shape of /search/fields/. */
+function indexFields(): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const c of COLLECTIONS) {
+    const fields: Record<string, unknown> = {};
+    for (const [name, f] of Object.entries(c.fields)) {
+      fields[name] = { default: false, indexed: true, list: Boolean(f.list), stored: true, type: f.type };
+    }
+    out[c.name] = fields;
+  }
+  return out;
+}
+
+export function whoami(p: Principal, cfg: AssayConfig): Record<string, unknown> {
+  const u = p.user;
+  const roles = [...p.roles];
+  return {
+    agrees_with_tos: u.agrees_with_tos,
+    classification: u.classification,
+    email: u.email,
+    groups: u.groups,
+    is_active: u.is_active,
+    name: u.name,
+    roles,
+    type: u.type,
+    api_daily_quota: u.api_daily_quota ?? 0,
+    submission_daily_quota: u.submission_daily_quota ?? 0,
+    avatar: null,
+    username: u.uname,
+    is_admin: roles.includes('administration'),
+    c12nDef: CLASSIFICATION_DEFINITION,
+    classification_aliases: {},
+    configuration: {
+      auth: {
+        apikey_max_dtl: cfg.auth.apikeyMaxDtl,
+        allow_2fa: false,
+        allow_apikeys: cfg.auth.allowApikeys,
+        allow_extended_apikeys: cfg.auth.allowExtendedApikeys,
+        allow_security_tokens: false,
+      },
+      core: { archiver: { alternate_dtl: 0 } },
+      datastore: { archive: { enabled: false } },
+      retrohunt: { enabled: false, dtl: 30, max_dtl: 0 },
+      submission: {
+        dtl: cfg.submission.dtl,
+        max_dtl: cfg.submission.maxDtl,
+        max_file_size: cfg.submission.maxFileSize,
+        file_sources: Object.fromEntries(
+          Object.entries(HASH_PATTERNS).map(([k, pattern]) => [k, { pattern, sources: [], auto_selected: [] }]),
+        ),
+        profiles: {},
+        verdicts: { ...cfg.submission.verdicts },
+        metadata: { archive: {}, submit: {}, ingest: {} },
+      },
+      system: {
+        organisation: cfg.system.organisation,
+        support: { api_docs: '/help/api/', documentation: '', email: '' },
+        type: cfg.system.type,
+        version: ASSAY_VERSION,
+      },
+      ui: {
+        ai: { enabled: false },
+        alerting_meta: { important: [], subject: [], url: [] },
+        allow_malicious_hinting: false,
+        allow_raw_downloads: cfg.ui.allowRawDownloads,
+        allow_zip_downloads: cfg.ui.allowZipDownloads,
+        allow_replay: false,
+        allow_url_submissions: cfg.ui.allowUrlSubmissions,
+        api_proxies: {},
+        apps: [],
+        banner: null,
+        banner_level: 'info',
+        enforce_quota: false,
+        external_links: {},
+        external_sources: [],
+        external_source_tags: {},
+        fqdn: cfg.ui.fqdn,
+        read_only: cfg.ui.readOnly,
+        rss_feeds: [],
+        services_feed: '',
+        community_feed: '',
+        tos: Boolean(cfg.ui.tos),
+        tos_lockout: false,
+        tos_lockout_notify: false,
+        url_submission_auto_service_selection: [],
+      },
+      user: {
+        api_priv_map: apiPrivMap(cfg.auth.allowExtendedApikeys),
+        priv_role_dependencies: ACL_ROLES,
+        roles: [...ROLES],
+        role_dependencies: USER_TYPE_ROLES,
+        types: USER_TYPES.filter((t) => t !== 'custom'),
+      },
+    },
+    indexes: indexFields(),
+    settings: defaultUserSettings(),
+  };
+}

@@ -1,0 +1,107 @@
+// Assembles a running Assay: storage, accounts and authentication, the HTTP server, background chores, and an
+// orderly shutdown. The CLI and the tests both start Assay through here.
+import pino, { type Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { AssayConfig } from './config.js';
+import { Accounts } from './core/auth/accounts.js';
+import { Authenticator } from './core/auth/authenticator.js';
+import { ensureFirstAdmin, type FirstStartCredentials } from './core/auth/first-start.js';
+import { Sessions } from './core/auth/sessions.js';
+import { LoginThrottle } from './core/auth/throttle.js';
+import { openEmbeddedStorage, type Storage } from './store/index.js';
+import type { AppContext } from './api/context.js';
+import { buildServer } from './api/server.js';
+import { loadOrCreateCertificate } from './api/tls.js';
+
+/** Log lines never carry credentials: key headers, cookies and password fields are masked. */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: {
+        paths: [
+          'req.headers["x-apikey"]',
+          'req.headers.cookie',
+          'req.headers.authorization',
+          'req.headers["x-xsrf-token"]',
+          'res.headers["set-cookie"]',
+          '*.password',
+          '*.apikey',
+          '*.new_pass',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    destination,
+  );
+}
+
+export interface Core {
+  storage: Storage;
+  accounts: Accounts;
+  sessions: Sessions;
+  authenticator: Authenticator;
+  close(): Promise<void>;
+}
+
+/** Storage and the account services, without HTTP; the CLI's offline commands use this directly. */
+export async function openCore(config: AssayConfig): Promise<Core> {
+  const storage = await openEmbeddedStorage(config.dataDir);
+  const accounts = new Accounts(storage.datastore);
+  const sessions = new Sessions(storage.datastore, config.auth.sessionDurationSeconds);
+  const throttle = new LoginThrottle(config.auth.maxFailures, config.auth.failureTtlSeconds);
+  const authenticator = new Authenticator(accounts, sessions, throttle, config.auth);
+  return { storage, accounts, sessions, authenticator, close: () => storage.close() };
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  port: number;
+  firstStart: FirstStartCredentials | null;
+  certPath?: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  config: AssayConfig,
+  logger: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+  /** Extra routes to mount before listening (embedding and tests). */
+  extraRoutes?: (app: FastifyInstance) => void,
+): Promise<RunningServer> {
+  const core = await openCore(config);
+  const firstStart = await ensureFirstAdmin(core.accounts, env);
+  const tls = config.server.http
+    ? undefined
+    : await loadOrCreateCertificate(config.dataDir, config.ui.fqdn, config.server.cert, config.server.key);
+  const ctx: AppContext = { config, ...core, logger };
+  const app = await buildServer(ctx, { logger, https: tls ? { key: tls.key, cert: tls.cert } : undefined });
+  extraRoutes?.(app);
+  await app.listen({ host: config.server.host, port: config.server.port });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
+  const scheme = tls ? 'https' : 'http';
+  const shownHost = ['0.0.0.0', '::'].includes(config.server.host) ? 'localhost' : config.server.host;
+  const url = `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+
+  const sweeper = setInterval(() => {
+    core.sessions.purgeExpired().catch((err) => logger.warn({ err }, 'session sweep failed'));
+  }, 60_000);
+  sweeper.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url,
+    port,
+    firstStart,
+    certPath: tls?.certPath,
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(sweeper);
+        await app.close();
+        await core.close();
+      })()),
+  };
+}

@@ -1,0 +1,189 @@
+// Configuration: built-in defaults, overridden by an optional JSON config file, then by ASSAY_* environment
+// variables, then by command-line flags. Every limit the server enforces lives here so operators can tune it.
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface VerdictThresholds {
+  info: number;
+  suspicious: number;
+  highly_suspicious: number;
+  malicious: number;
+}
+
+export interface AssayConfig {
+  server: {
+    host: string;
+    port: number;
+    /** Plain HTTP (behind a TLS-terminating proxy). HTTPS with a self-signed certificate otherwise. */
+    http: boolean;
+    cert?: string;
+    key?: string;
+    /** Largest request body accepted, in bytes (uploads included). */
+    bodyLimit: number;
+    logLevel: string;
+  };
+  dataDir: string;
+  auth: {
+    sessionDurationSeconds: number;
+    /** Failed logins allowed per user (and per address) before the lock below applies. */
+    maxFailures: number;
+    failureTtlSeconds: number;
+    /** How long a verified API key stays trusted in memory before its hash is checked again. */
+    apikeyCacheSeconds: number;
+    apikeyCacheSize: number;
+    allowApikeys: boolean;
+    allowExtendedApikeys: boolean;
+    apikeyMaxDtl: number | null;
+  };
+  submission: {
+    maxFileSize: number;
+    dtl: number;
+    maxDtl: number;
+    defaultMaxExtracted: number;
+    defaultMaxSupplementary: number;
+    maxExtractionDepth: number;
+    verdicts: VerdictThresholds;
+  };
+  ui: {
+    fqdn: string;
+    allowUrlSubmissions: boolean;
+    allowRawDownloads: boolean;
+    allowZipDownloads: boolean;
+    readOnly: boolean;
+    tos: string | null;
+  };
+  system: { organisation: string; type: string };
+}
+
+export const ASSAY_VERSION = '4.6.0.assay0';
+
+export function defaultConfig(): AssayConfig {
+  return {
+    server: { host: '0.0.0.0', port: 8443, http: false, bodyLimit: 110 * 1024 * 1024, logLevel: 'info' },
+    dataDir: './assay-data',
+    auth: {
+      sessionDurationSeconds: 3600,
+      maxFailures: 5,
+      failureTtlSeconds: 60,
+      apikeyCacheSeconds: 300,
+      apikeyCacheSize: 10_000,
+      allowApikeys: true,
+      allowExtendedApikeys: true,
+      apikeyMaxDtl: null,
+    },
+    submission: {
+      maxFileSize: 104_857_600,
+      dtl: 30,
+      maxDtl: 0,
+      defaultMaxExtracted: 500,
+      defaultMaxSupplementary: 500,
+      maxExtractionDepth: 6,
+      verdicts: { info: 0, suspicious: 300, highly_suspicious: 700, malicious: 1000 },
+    },
+    ui: {
+      fqdn: 'localhost',
+      allowUrlSubmissions: true,
+      allowRawDownloads: true,
+      allowZipDownloads: true,
+      readOnly: false,
+      tos: null,
+    },
+    system: { organisation: 'ACME', type: 'production' },
+  };
+}
+
+type Plain = Record<string, unknown>;
+
+function isPlain(v: unknown): v is Plain {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge where `over` wins; arrays and scalars are replaced, objects merged key by key. */
+export function deepMerge<T>(base: T, over: unknown): T {
+  if (!isPlain(over)) return base;
+  const out: Plain = { ...(base as Plain) };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    out[k] = isPlain(v) && isPlain(out[k]) ? deepMerge(out[k], v) : v;
+  }
+  return out as T;
+}
+
+/** Environment variables understood by every command, with the config path each one sets. */
+export const ENV_VARS: Array<{ name: string; path: string; kind: 'string' | 'int' | 'bool'; help: string }> = [
+  { name: 'ASSAY_HOST', path: 'server.host', kind: 'string', help: 'address to listen on' },
+  { name: 'ASSAY_PORT', path: 'server.port', kind: 'int', help: 'port to listen on' },
+  { name: 'ASSAY_HTTP', path: 'server.http', kind: 'bool', help: 'serve plain HTTP instead of HTTPS' },
+  { name: 'ASSAY_CERT', path: 'server.cert', kind: 'string', help: 'TLS certificate (PEM)' },
+  { name: 'ASSAY_KEY', path: 'server.key', kind: 'string', help: 'TLS private key (PEM)' },
+  { name: 'ASSAY_DATA', path: 'dataDir', kind: 'string', help: 'data directory' },
+  { name: 'ASSAY_LOG_LEVEL', path: 'server.logLevel', kind: 'string', help: 'log level (fatal..trace)' },
+  { name: 'ASSAY_MAX_FILE_SIZE', path: 'submission.maxFileSize', kind: 'int', help: 'largest file accepted, bytes' },
+  { name: 'ASSAY_SESSION_DURATION', path: 'auth.sessionDurationSeconds', kind: 'int', help: 'session idle lifetime, s' },
+];
+
+function setPath(obj: Plain, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur = obj;
+  for (const p of parts.slice(0, -1)) {
+    if (!isPlain(cur[p])) cur[p] = {};
+    cur = cur[p] as Plain;
+  }
+  cur[parts[parts.length - 1]!] = value;
+}
+
+export function parseBool(v: string): boolean {
+  return ['1', 'true', 'yes', 'on', ''].includes(v.trim().toLowerCase());
+}
+
+function envOverrides(env: NodeJS.ProcessEnv): Plain {
+  const out: Plain = {};
+  for (const e of ENV_VARS) {
+    const raw = env[e.name];
+    if (raw === undefined) continue;
+    let value: unknown = raw;
+    if (e.kind === 'int') {
+      value = Number.parseInt(raw, 10);
+      if (!Number.isFinite(value)) throw new Error(`${e.name} must be an integer, got "${raw}"`);
+    } else if (e.kind === 'bool') value = parseBool(raw);
+    setPath(out, e.path, value);
+  }
+  return out;
+}
+
+export interface LoadOptions {
+  configFile?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Overrides from command-line flags, already shaped like the config. */
+  overrides?: unknown;
+}
+
+/**
+ * Resolve the effective configuration. The config file is `--config`, else `ASSAY_CONFIG`, else
+ * `<dataDir>/config.json` when present.
+ */
+export function loadConfig(opts: LoadOptions = {}): AssayConfig {
+  const env = opts.env ?? process.env;
+  let cfg = defaultConfig();
+  const fromEnv = envOverrides(env);
+  const dataDirHint =
+    (isPlain(opts.overrides) && typeof opts.overrides.dataDir === 'string' && opts.overrides.dataDir) ||
+    env.ASSAY_DATA ||
+    cfg.dataDir;
+  const file = opts.configFile ?? env.ASSAY_CONFIG ?? resolve(dataDirHint, 'config.json');
+  if (existsSync(file)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new Error(`cannot read config file ${file}: ${(err as Error).message}`);
+    }
+    cfg = deepMerge(cfg, parsed);
+  } else if (opts.configFile ?? env.ASSAY_CONFIG) {
+    throw new Error(`config file ${file} does not exist`);
+  }
+  cfg = deepMerge(cfg, fromEnv);
+  cfg = deepMerge(cfg, opts.overrides);
+  cfg.dataDir = resolve(cfg.dataDir);
+  return cfg;
+}

@@ -1,0 +1,105 @@
+// Filestore on a local directory: <root>/<aa>/<bb>/<sha256>. Writes go to a temporary file in the same
+// filesystem and are renamed into place, so a reader never sees a partial blob and a crash leaves no torn file.
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { assertSha256, HashMismatchError, type BlobSource, type Filestore } from '../filestore.js';
+
+export class LocalFilestore implements Filestore {
+  readonly engine = 'local';
+  private readonly tmpDir: string;
+
+  constructor(private readonly root: string) {
+    this.tmpDir = join(root, '.tmp');
+  }
+
+  async init(): Promise<this> {
+    await mkdir(this.tmpDir, { recursive: true });
+    return this;
+  }
+
+  pathOf(sha256: string): string {
+    assertSha256(sha256);
+    return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  async put(sha256: string, source: BlobSource): Promise<void> {
+    const dest = this.pathOf(sha256);
+    if (await this.exists(sha256)) return; // content-addressed: same name, same bytes
+    const tmp = join(this.tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
+    const hash = createHash('sha256');
+    const input: Readable =
+      source instanceof Uint8Array
+        ? Readable.from([source])
+        : 'path' in source && typeof source.path === 'string' && !(source instanceof Readable)
+          ? createReadStream(source.path)
+          : (source as Readable);
+    const hasher = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        hash.update(chunk);
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(input, hasher, createWriteStream(tmp, { flags: 'wx' }));
+      const actual = hash.digest('hex');
+      if (actual !== sha256) throw new HashMismatchError(sha256, actual);
+      // fsync before rename so the name never points at data the OS has not written.
+      const fh = await open(tmp, 'r');
+      await fh.sync();
+      await fh.close();
+      await mkdir(join(this.root, sha256.slice(0, 2), sha256.slice(2, 4)), { recursive: true });
+      await rename(tmp, dest);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  async get(sha256: string): Promise<Buffer | null> {
+    try {
+      return await readFile(this.pathOf(sha256));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async stream(sha256: string, range?: { start?: number; end?: number }): Promise<Readable | null> {
+    if (!(await this.exists(sha256))) return null;
+    return createReadStream(this.pathOf(sha256), range);
+  }
+
+  async size(sha256: string): Promise<number | null> {
+    try {
+      return (await stat(this.pathOf(sha256))).size;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async exists(sha256: string): Promise<boolean> {
+    return (await this.size(sha256)) !== null;
+  }
+
+  async delete(sha256: string): Promise<boolean> {
+    try {
+      await unlink(this.pathOf(sha256));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+  }
+
+  async localPath(sha256: string): Promise<{ path: string; release(): Promise<void> } | null> {
+    if (!(await this.exists(sha256))) return null;
+    return { path: this.pathOf(sha256), release: async () => {} };
+  }
+
+  async close(): Promise<void> {}
+}

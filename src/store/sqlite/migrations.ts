@@ -1,0 +1,59 @@
+// Versioned schema migrations for the embedded SQLite database. The applied version is kept in
+// PRAGMA user_version; each step runs once, in order, inside a transaction. Never edit a released step:
+// add a new one.
+import type BetterSqlite3 from 'better-sqlite3';
+import { jsonPath } from './sql.js';
+
+type DB = BetterSqlite3.Database;
+
+/** A collection table: the key, the JSON document, and expression indexes on the named scalar fields. */
+export function createCollectionTable(db: DB, name: string, indexedFields: string[]): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS "c_${name}" (id TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT`);
+  for (const field of indexedFields) {
+    const ix = `ix_${name}_${field.replace(/\W/g, '_')}`;
+    db.exec(`CREATE INDEX IF NOT EXISTS "${ix}" ON "c_${name}" (json_extract(doc, '${jsonPath(field)}'))`);
+  }
+}
+
+export const MIGRATIONS: Array<{ version: number; description: string; up(db: DB): void }> = [
+  {
+    version: 1,
+    description: 'users, API keys, sessions, priority queues and message lists',
+    up(db) {
+      createCollectionTable(db, 'user', ['uname']);
+      createCollectionTable(db, 'apikey', ['uname', 'expiry_ts']);
+      createCollectionTable(db, 'session', ['username', 'expires']);
+      db.exec(`
+        CREATE TABLE q_priority (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          queue TEXT NOT NULL,
+          priority INTEGER NOT NULL,
+          payload TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX ix_q_priority_order ON q_priority (queue, priority DESC, seq);
+        CREATE TABLE q_list (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          list TEXT NOT NULL,
+          payload TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX ix_q_list_order ON q_list (list, seq);
+      `);
+    },
+  },
+];
+
+export function migrate(db: DB): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+  if (from > latest) {
+    throw new Error(`the database schema (version ${from}) is newer than this Assay (version ${latest}); upgrade Assay`);
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= from) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return { from, to: latest };
+}

@@ -1,0 +1,166 @@
+// Datastore on SQLite: one table per collection, documents as JSON text, filters compiled to SQL.
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Collection, CollectionSpec, Datastore, Filter, SearchOptions, SearchResult } from '../datastore.js';
+import { collectionSpec } from '../collections.js';
+import { compileFilter, compileSort } from './sql.js';
+import type { SqliteHandle } from './database.js';
+
+/** Keep only the listed (possibly dotted) fields of a document. */
+export function projectFields<T extends object>(doc: T, fields: string[]): Partial<T> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    const parts = f.split('.');
+    let src: unknown = doc;
+    for (const p of parts) src = src && typeof src === 'object' ? (src as Record<string, unknown>)[p] : undefined;
+    if (src === undefined) continue;
+    let dst = out;
+    for (const p of parts.slice(0, -1)) dst = (dst[p] ??= {}) as Record<string, unknown>;
+    dst[parts[parts.length - 1]!] = src;
+  }
+  return out as Partial<T>;
+}
+
+class SqliteCollection<T extends object> implements Collection<T> {
+  private readonly table: string;
+  private readonly stmts: {
+    get: BetterSqlite3.Statement;
+    put: BetterSqlite3.Statement;
+    add: BetterSqlite3.Statement;
+    del: BetterSqlite3.Statement;
+    exists: BetterSqlite3.Statement;
+  };
+
+  constructor(
+    private readonly db: SqliteHandle,
+    readonly name: string,
+    private readonly spec: CollectionSpec | undefined,
+  ) {
+    this.table = `"c_${name}"`;
+    this.stmts = {
+      get: db.prepare(`SELECT doc FROM ${this.table} WHERE id = ?`).pluck(),
+      put: db.prepare(`INSERT INTO ${this.table} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`),
+      add: db.prepare(`INSERT INTO ${this.table} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO NOTHING`),
+      del: db.prepare(`DELETE FROM ${this.table} WHERE id = ?`),
+      exists: db.prepare(`SELECT 1 FROM ${this.table} WHERE id = ?`).pluck(),
+    };
+  }
+
+  private getSync(id: string): T | null {
+    const raw = this.stmts.get.get(id) as string | undefined;
+    return raw === undefined ? null : (JSON.parse(raw) as T);
+  }
+
+  async get(id: string): Promise<T | null> {
+    return this.getSync(id);
+  }
+
+  async getMany(ids: string[]): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    // Chunked to stay under SQLite's bound-parameter limit.
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = this.db
+        .prepare(`SELECT id, doc FROM ${this.table} WHERE id IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk) as Array<{ id: string; doc: string }>;
+      for (const r of rows) out.set(r.id, JSON.parse(r.doc) as T);
+    }
+    return out;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return this.stmts.exists.get(id) !== undefined;
+  }
+
+  async put(id: string, doc: T): Promise<void> {
+    this.stmts.put.run(id, JSON.stringify(doc));
+  }
+
+  async add(id: string, doc: T): Promise<boolean> {
+    return this.stmts.add.run(id, JSON.stringify(doc)).changes === 1;
+  }
+
+  async putMany(entries: Array<[string, T]>): Promise<void> {
+    this.db.transaction(() => {
+      for (const [id, doc] of entries) this.stmts.put.run(id, JSON.stringify(doc));
+    })();
+  }
+
+  async update(id: string, fn: (current: T | null) => T | null | undefined): Promise<T | null> {
+    // better-sqlite3 is synchronous, so the read and the write below cannot interleave with another update
+    // in this process; IMMEDIATE takes the write lock up front against other processes.
+    return this.db
+      .transaction(() => {
+        const current = this.getSync(id);
+        const next = fn(current);
+        if (next === undefined) return current;
+        if (next === null) {
+          this.stmts.del.run(id);
+          return null;
+        }
+        this.stmts.put.run(id, JSON.stringify(next));
+        return next;
+      })
+      .immediate();
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.stmts.del.run(id).changes > 0;
+  }
+
+  async deleteWhere(filter: Filter): Promise<number> {
+    const where = compileFilter(filter, this.spec);
+    return this.db.prepare(`DELETE FROM ${this.table} WHERE ${where.sql}`).run(...where.params).changes;
+  }
+
+  async count(filter?: Filter): Promise<number> {
+    const where = compileFilter(filter, this.spec);
+    return this.db.prepare(`SELECT count(*) FROM ${this.table} WHERE ${where.sql}`).pluck().get(...where.params) as number;
+  }
+
+  async search(opts: SearchOptions = {}): Promise<SearchResult<T>> {
+    const where = compileFilter(opts.filter, this.spec);
+    const limit = opts.limit ?? 25;
+    const offset = opts.offset ?? 0;
+    const rows = this.db
+      .prepare(`SELECT id, doc FROM ${this.table} WHERE ${where.sql} ${compileSort(opts.sort)} LIMIT ? OFFSET ?`)
+      .all(...where.params, limit, offset) as Array<{ id: string; doc: string }>;
+    const items = rows.map((r) => {
+      const doc = JSON.parse(r.doc) as T;
+      const shaped = opts.fields ? (projectFields(doc, opts.fields) as T) : doc;
+      return { ...shaped, id: r.id };
+    });
+    const total =
+      opts.countTotal === false
+        ? items.length + offset
+        : rows.length < limit && (offset === 0 || rows.length > 0)
+          ? offset + rows.length
+          : await this.count(opts.filter);
+    return { total, items };
+  }
+}
+
+export class SqliteDatastore implements Datastore {
+  readonly engine = 'sqlite';
+  private readonly cache = new Map<string, SqliteCollection<object>>();
+
+  constructor(private readonly db: SqliteHandle) {}
+
+  collection<T extends object>(name: string): Collection<T> {
+    let c = this.cache.get(name);
+    if (!c) {
+      const exists = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(`c_${name}`);
+      if (!exists) throw new Error(`unknown collection: ${name}`);
+      c = new SqliteCollection<object>(this.db, name, collectionSpec(name));
+      this.cache.set(name, c);
+    }
+    return c as unknown as Collection<T>;
+  }
+
+  async ready(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    // The handle is shared with the queue store; whoever opened it closes it.
+  }
+}
