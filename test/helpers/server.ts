@@ -21,6 +21,9 @@ export interface TestServerOptions {
   /** Register extra routes before listening (e.g. a route that throws). */
   routes?: (app: FastifyInstance) => void;
   dataDir?: string;
+  /** Where log lines go (default: nowhere). */
+  logLevel?: string;
+  logStream?: NodeJS.WritableStream;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -33,7 +36,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       opts.config ?? {},
     ),
   });
-  const server = await startServer(config, createLogger('silent'), {
+  const logger = createLogger(opts.logLevel ?? 'silent', opts.logStream as never);
+  const server = await startServer(config, logger, {
     ASSAY_ADMIN_PASSWORD: ADMIN_PASSWORD,
     ASSAY_ADMIN_APIKEY: ADMIN_APIKEY,
   }, opts.routes);

@@ -53,8 +53,10 @@ export class Sessions {
       await this.col.delete(id);
       return 'expired';
     }
-    // Write the new expiry only once a minute has passed, so a busy session is not a write per request.
-    if (rec.expires - now < this.durationMs - 60_000) {
+    // Write the new expiry only after a tenth of the lifetime (at most a minute) has passed since the last
+    // refresh, so a busy session is not a write per request.
+    const sinceRefresh = this.durationMs - (rec.expires - now);
+    if (sinceRefresh > Math.min(60_000, this.durationMs / 10)) {
       rec.expires = now + this.durationMs;
       await this.col.put(id, rec);
     }
