@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ASSAY_VERSION } from '../config.js';
 import * as apikey from './commands/apikey.js';
+import * as cart from './commands/cart.js';
 import * as serve from './commands/serve.js';
 import * as user from './commands/user.js';
 
@@ -10,7 +11,7 @@ export function buildProgram(): Command {
     .description('Assay: file analysis and malware triage with an Assemblyline 4 compatible API')
     .version(ASSAY_VERSION)
     .showHelpAfterError();
-  for (const mod of [serve, user, apikey]) mod.register(program);
+  for (const mod of [serve, user, apikey, cart]) mod.register(program);
   return program;
 }
 
