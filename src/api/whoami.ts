@@ -28,7 +28,9 @@ export function defaultUserSettings(): Record<string, unknown> {
   };
 }
 
-/** Field catalogue per index, in the shape of /search/fields/. */
+/** Field catalogue per index, in the shape of /search/fields/. Fixed for the life of the process. */
+const INDEX_FIELDS = indexFields();
+
 function indexFields(): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const c of COLLECTIONS) {
@@ -122,7 +124,7 @@ export function whoami(p: Principal, cfg: AssayConfig): Record<string, unknown> 
         types: USER_TYPES.filter((t) => t !== 'custom'),
       },
     },
-    indexes: indexFields(),
+    indexes: INDEX_FIELDS,
     settings: defaultUserSettings(),
   };
 }

@@ -73,7 +73,6 @@ export function register(program: Command): void {
       if (e.code === 'EADDRINUSE') fail(`port ${config.server.port} is already in use (use --port)`);
       fail(e.message);
     }
-    process.stdout.write(banner(running));
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -89,6 +88,8 @@ export function register(program: Command): void {
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    // Printed only once the signal handlers are in place: whoever reads the banner may stop us at once.
+    process.stdout.write(banner(running));
   });
   program.addCommand(cmd);
 }
