@@ -1,5 +1,7 @@
 // Assembles a running Assay: storage, accounts and authentication, the HTTP server, background chores, and an
 // orderly shutdown. The CLI and the tests both start Assay through here.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { AssayConfig } from './config.js';
@@ -8,6 +10,8 @@ import { Authenticator } from './core/auth/authenticator.js';
 import { ensureFirstAdmin, type FirstStartCredentials } from './core/auth/first-start.js';
 import { Sessions } from './core/auth/sessions.js';
 import { LoginThrottle } from './core/auth/throttle.js';
+import { UNRESTRICTED } from './core/auth/accounts.js';
+import { FileIntake } from './core/files/file-intake.js';
 import { openEmbeddedStorage, type Storage } from './store/index.js';
 import type { AppContext } from './api/context.js';
 import { buildServer } from './api/server.js';
@@ -41,6 +45,7 @@ export interface Core {
   accounts: Accounts;
   sessions: Sessions;
   authenticator: Authenticator;
+  intake: FileIntake;
   close(): Promise<void>;
 }
 
@@ -51,11 +56,20 @@ export async function openCore(config: AssayConfig): Promise<Core> {
   const sessions = new Sessions(storage.datastore, config.auth.sessionDurationSeconds);
   const throttle = new LoginThrottle(config.auth.maxFailures, config.auth.failureTtlSeconds);
   const authenticator = new Authenticator(accounts, sessions, throttle, config.auth);
-  return { storage, accounts, sessions, authenticator, close: () => storage.close() };
+  const tmpDir = join(config.dataDir, 'tmp');
+  await mkdir(tmpDir, { recursive: true });
+  const intake = new FileIntake(storage.datastore, storage.filestore, {
+    tmpDir,
+    maxFileSize: config.submission.maxFileSize,
+    defaultClassification: UNRESTRICTED,
+    defaultTtlDays: config.submission.dtl,
+  });
+  return { storage, accounts, sessions, authenticator, intake, close: () => storage.close() };
 }
 
 export interface RunningServer {
   app: FastifyInstance;
+  ctx: AppContext;
   url: string;
   port: number;
   firstStart: FirstStartCredentials | null;
@@ -93,6 +107,7 @@ export async function startServer(
   let closing: Promise<void> | undefined;
   return {
     app,
+    ctx,
     url,
     port,
     firstStart,

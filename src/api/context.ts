@@ -6,6 +6,7 @@ import type { Accounts } from '../core/auth/accounts.js';
 import type { Authenticator, Principal } from '../core/auth/authenticator.js';
 import type { Sessions } from '../core/auth/sessions.js';
 import type { Role } from '../core/auth/roles.js';
+import type { FileIntake } from '../core/files/file-intake.js';
 
 export interface AppContext {
   config: AssayConfig;
@@ -13,6 +14,7 @@ export interface AppContext {
   accounts: Accounts;
   sessions: Sessions;
   authenticator: Authenticator;
+  intake: FileIntake;
   logger: FastifyBaseLogger;
 }
 

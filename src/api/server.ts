@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { ASSAY_VERSION } from '../config.js';
 import apikeyRoutes from './apikey.js';
 import authRoutes from './auth.js';
+import fileRoutes from './file.js';
 import { installAuthentication } from './authn.js';
 import type { AppContext } from './context.js';
 import { installBodyParsers, installErrorHandling } from './errors.js';
@@ -15,7 +16,7 @@ import userRoutes from './user.js';
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void>;
 
-export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, userRoutes, apikeyRoutes];
+export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, userRoutes, apikeyRoutes, fileRoutes];
 
 export interface ServerOptions {
   https?: { key: string | Buffer; cert: string | Buffer };

@@ -38,7 +38,32 @@ export const SESSION: CollectionSpec = {
   },
 };
 
-export const COLLECTIONS: CollectionSpec[] = [USER, APIKEY, SESSION];
+/** Files by sha256: hashes, type, and when they were seen. */
+export const FILE: CollectionSpec = {
+  name: 'file',
+  fields: {
+    sha256: { type: 'keyword' },
+    sha1: { type: 'keyword', indexed: true },
+    md5: { type: 'keyword', indexed: true },
+    ssdeep: { type: 'keyword' },
+    tlsh: { type: 'keyword' },
+    size: { type: 'integer' },
+    type: { type: 'keyword', indexed: true },
+    magic: { type: 'text' },
+    mime: { type: 'keyword' },
+    entropy: { type: 'float' },
+    classification: { type: 'keyword' },
+    'seen.count': { type: 'integer' },
+    'seen.first': { type: 'date' },
+    'seen.last': { type: 'date', indexed: true },
+    expiry_ts: { type: 'date', indexed: true },
+    labels: { type: 'keyword', list: true },
+    is_supplementary: { type: 'boolean' },
+    is_section_image: { type: 'boolean' },
+  },
+};
+
+export const COLLECTIONS: CollectionSpec[] = [USER, APIKEY, SESSION, FILE];
 
 export function collectionSpec(name: string): CollectionSpec | undefined {
   return COLLECTIONS.find((c) => c.name === name);

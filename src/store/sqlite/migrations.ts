@@ -40,6 +40,13 @@ export const MIGRATIONS: Array<{ version: number; description: string; up(db: DB
       `);
     },
   },
+  {
+    version: 2,
+    description: 'file records',
+    up(db) {
+      createCollectionTable(db, 'file', ['md5', 'sha1', 'type', 'seen.last', 'expiry_ts']);
+    },
+  },
 ];
 
 export function migrate(db: DB): { from: number; to: number } {
