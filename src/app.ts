@@ -12,6 +12,10 @@ import { Sessions } from './core/auth/sessions.js';
 import { LoginThrottle } from './core/auth/throttle.js';
 import { UNRESTRICTED } from './core/auth/accounts.js';
 import { FileIntake } from './core/files/file-intake.js';
+import { openPipeline } from './core/pipeline.js';
+import type { SubmissionRecord } from './core/submission/record.js';
+import { SubmissionViews } from './core/submission/views.js';
+import type { ErrorRecord, ResultRecord } from './core/results/model.js';
 import { openEmbeddedStorage, type Storage } from './store/index.js';
 import type { AppContext } from './api/context.js';
 import { buildServer } from './api/server.js';
@@ -46,6 +50,7 @@ export interface Core {
   sessions: Sessions;
   authenticator: Authenticator;
   intake: FileIntake;
+  tmpDir: string;
   close(): Promise<void>;
 }
 
@@ -64,7 +69,7 @@ export async function openCore(config: AssayConfig): Promise<Core> {
     defaultClassification: UNRESTRICTED,
     defaultTtlDays: config.submission.dtl,
   });
-  return { storage, accounts, sessions, authenticator, intake, close: () => storage.close() };
+  return { storage, accounts, sessions, authenticator, intake, tmpDir, close: () => storage.close() };
 }
 
 export interface RunningServer {
@@ -89,9 +94,38 @@ export async function startServer(
   const tls = config.server.http
     ? undefined
     : await loadOrCreateCertificate(config.dataDir, config.ui.fqdn, config.server.cert, config.server.key);
-  const ctx: AppContext = { config, ...core, logger };
+  const pipeline = await openPipeline(config, core.storage, core.intake, core.tmpDir, logger);
+  const ctx: AppContext = {
+    config,
+    ...core,
+    registry: pipeline.registry,
+    dispatcher: pipeline.dispatcher,
+    watch: pipeline.watch,
+    ingester: pipeline.ingester,
+    notifications: pipeline.notifications,
+    submissions: core.storage.datastore.collection<SubmissionRecord>('submission'),
+    views: new SubmissionViews(
+      {
+        results: core.storage.datastore.collection<ResultRecord>('result'),
+        errors: core.storage.datastore.collection<ErrorRecord>('error'),
+        files: core.intake.files,
+      },
+      { maxExtractionDepth: config.submission.maxExtractionDepth, verdicts: config.submission.verdicts },
+    ),
+    submitOptions: (endpoint) => ({
+      endpoint,
+      intake: core.intake,
+      tmpDir: core.tmpDir,
+      maxFileSize: config.submission.maxFileSize,
+      ttl: config.submission.dtl,
+      maxDtl: config.submission.maxDtl,
+      allowUrlSubmissions: config.ui.allowUrlSubmissions,
+    }),
+    logger,
+  };
   const app = await buildServer(ctx, { logger, https: tls ? { key: tls.key, cert: tls.cert } : undefined });
   extraRoutes?.(app);
+  await pipeline.start();
   await app.listen({ host: config.server.host, port: config.server.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
@@ -116,6 +150,7 @@ export async function startServer(
       (closing ??= (async () => {
         clearInterval(sweeper);
         await app.close();
+        await pipeline.stop();
         await core.close();
       })()),
   };

@@ -53,6 +53,18 @@ export interface AssayConfig {
     tos: string | null;
   };
   system: { organisation: string; type: string };
+  services: {
+    /** Extra directories of service modules, besides the built-in ones. */
+    paths: string[];
+    /** Worker processes running analysers; default: one per CPU. */
+    workers: number | null;
+    /** Memory ceiling of a worker when the manifest names none, MiB. */
+    defaultMemoryMb: number;
+  };
+  ingester: {
+    /** Ingests analysed at the same time. */
+    maxInflight: number;
+  };
 }
 
 export const ASSAY_VERSION = '4.6.0.assay0';
@@ -89,6 +101,8 @@ export function defaultConfig(): AssayConfig {
       tos: null,
     },
     system: { organisation: 'ACME', type: 'production' },
+    services: { paths: [], workers: null, defaultMemoryMb: 1024 },
+    ingester: { maxInflight: 64 },
   };
 }
 

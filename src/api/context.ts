@@ -7,6 +7,16 @@ import type { Authenticator, Principal } from '../core/auth/authenticator.js';
 import type { Sessions } from '../core/auth/sessions.js';
 import type { Role } from '../core/auth/roles.js';
 import type { FileIntake } from '../core/files/file-intake.js';
+import type { Dispatcher } from '../core/dispatch/dispatcher.js';
+import type { ServiceRegistry } from '../core/dispatch/registry.js';
+import type { WatchQueues } from '../core/dispatch/watch.js';
+import type { Ingester } from '../core/ingest/ingester.js';
+import type { IngestMessage } from '../core/ingest/message.js';
+import type { NotificationQueues } from '../core/ingest/notifications.js';
+import type { InitOptions } from '../core/submission/init.js';
+import type { SubmissionRecord } from '../core/submission/record.js';
+import type { SubmissionViews } from '../core/submission/views.js';
+import type { Collection } from '../store/datastore.js';
 
 export interface AppContext {
   config: AssayConfig;
@@ -15,6 +25,16 @@ export interface AppContext {
   sessions: Sessions;
   authenticator: Authenticator;
   intake: FileIntake;
+  registry: ServiceRegistry;
+  dispatcher: Dispatcher;
+  watch: WatchQueues;
+  ingester: Ingester;
+  notifications: NotificationQueues<IngestMessage>;
+  submissions: Collection<SubmissionRecord>;
+  views: SubmissionViews;
+  tmpDir: string;
+  /** Options of the submission checks, for the ingest or the submit endpoint. */
+  submitOptions(endpoint: 'ingest' | 'submit'): InitOptions;
   logger: FastifyBaseLogger;
 }
 

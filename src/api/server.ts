@@ -8,6 +8,15 @@ import { ASSAY_VERSION } from '../config.js';
 import apikeyRoutes from './apikey.js';
 import authRoutes from './auth.js';
 import fileRoutes from './file.js';
+import ingestRoutes from './ingest.js';
+import submitRoutes from './submit.js';
+import submissionRoutes from './submission.js';
+import resultRoutes from './result.js';
+import serviceRoutes from './service.js';
+import fileResultRoutes from './file-results.js';
+import alertRoutes from './alert.js';
+import liveRoutes from './live.js';
+import multipart from '@fastify/multipart';
 import { installAuthentication } from './authn.js';
 import type { AppContext } from './context.js';
 import { installBodyParsers, installErrorHandling } from './errors.js';
@@ -16,7 +25,7 @@ import userRoutes from './user.js';
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void>;
 
-export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, userRoutes, apikeyRoutes, fileRoutes];
+export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, userRoutes, apikeyRoutes, fileRoutes, ingestRoutes, submitRoutes, submissionRoutes, resultRoutes, serviceRoutes, fileResultRoutes, alertRoutes, liveRoutes];
 
 export interface ServerOptions {
   https?: { key: string | Buffer; cert: string | Buffer };
@@ -39,6 +48,8 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
   installErrorHandling(app, ctx);
   installBodyParsers(app);
   await app.register(cookie);
+  // Uploads are streamed part by part (see upload.ts); limits are set per request there.
+  await app.register(multipart);
   installAuthentication(app, ctx);
 
   await app.register(swagger, {

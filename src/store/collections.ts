@@ -63,7 +63,98 @@ export const FILE: CollectionSpec = {
   },
 };
 
-export const COLLECTIONS: CollectionSpec[] = [USER, APIKEY, SESSION, FILE];
+export const SUBMISSION: CollectionSpec = {
+  name: 'submission',
+  fields: {
+    sid: { type: 'keyword' },
+    state: { type: 'keyword', indexed: true },
+    max_score: { type: 'integer', indexed: true },
+    classification: { type: 'keyword' },
+    'times.submitted': { type: 'date', indexed: true },
+    'times.completed': { type: 'date' },
+    'params.submitter': { type: 'keyword', indexed: true },
+    'params.groups': { type: 'keyword', list: true },
+    'params.description': { type: 'text' },
+    'params.psid': { type: 'keyword' },
+    file_count: { type: 'integer' },
+    error_count: { type: 'integer' },
+    scan_key: { type: 'keyword' },
+    expiry_ts: { type: 'date', indexed: true },
+  },
+};
+
+export const RESULT: CollectionSpec = {
+  name: 'result',
+  fields: {
+    sha256: { type: 'keyword', indexed: true },
+    created: { type: 'date' },
+    expiry_ts: { type: 'date', indexed: true },
+    'response.service_name': { type: 'keyword' },
+    'result.score': { type: 'integer' },
+    type: { type: 'keyword' },
+  },
+};
+
+/** Keys of results that were empty: nothing stored but the fact (Assemblyline's `emptyresult`). */
+export const EMPTY_RESULT: CollectionSpec = {
+  name: 'emptyresult',
+  fields: { expiry_ts: { type: 'date', indexed: true } },
+};
+
+export const ERROR: CollectionSpec = {
+  name: 'error',
+  fields: {
+    sha256: { type: 'keyword', indexed: true },
+    created: { type: 'date' },
+    type: { type: 'keyword' },
+    'response.service_name': { type: 'keyword' },
+    'response.status': { type: 'keyword' },
+    expiry_ts: { type: 'date', indexed: true },
+  },
+};
+
+export const HEURISTIC: CollectionSpec = {
+  name: 'heuristic',
+  fields: { heur_id: { type: 'keyword' }, name: { type: 'text' }, score: { type: 'integer' }, attack_id: { type: 'keyword', list: true } },
+};
+
+/** Scores of completed ingests by scan key, the ingester's result cache. */
+export const FILESCORE: CollectionSpec = {
+  name: 'filescore',
+  fields: { sid: { type: 'keyword' }, time: { type: 'integer' }, expiry_ts: { type: 'integer', indexed: true } },
+};
+
+/** Ingested submissions from acceptance to notification: the ingester's durable work list. */
+export const INGEST: CollectionSpec = {
+  name: 'ingest',
+  fields: {
+    state: { type: 'keyword', indexed: true },
+    priority: { type: 'integer' },
+    queued: { type: 'integer' },
+    scan_key: { type: 'keyword', indexed: true },
+    sid: { type: 'keyword' },
+  },
+};
+
+export const ALERT: CollectionSpec = {
+  name: 'alert',
+  fields: {
+    alert_id: { type: 'keyword' },
+    sid: { type: 'keyword', indexed: true },
+    reporting_ts: { type: 'date', indexed: true },
+    ts: { type: 'date' },
+    'al.score': { type: 'integer' },
+    owner: { type: 'keyword' },
+    priority: { type: 'keyword' },
+    status: { type: 'keyword' },
+    label: { type: 'keyword', list: true },
+    type: { type: 'keyword' },
+    'file.sha256': { type: 'keyword' },
+    expiry_ts: { type: 'date', indexed: true },
+  },
+};
+
+export const COLLECTIONS: CollectionSpec[] = [USER, APIKEY, SESSION, FILE, SUBMISSION, RESULT, EMPTY_RESULT, ERROR, HEURISTIC, FILESCORE, INGEST, ALERT];
 
 export function collectionSpec(name: string): CollectionSpec | undefined {
   return COLLECTIONS.find((c) => c.name === name);

@@ -17,6 +17,12 @@ export interface PriorityQueue<T> {
 
 export interface MessageLists<T> {
   push(list: string, message: T): Promise<void>;
+  /**
+   * Push unless a message with this id was pushed before (to any list of this namespace), atomically, so a
+   * sender that retries after a crash delivers exactly once. Resolves false for a repeat. Ids are remembered
+   * for `rememberSeconds`.
+   */
+  pushOnce(list: string, id: string, message: T, rememberSeconds?: number): Promise<boolean>;
   /** Oldest message first, or null when the list is empty. */
   pop(list: string): Promise<T | null>;
   /** Up to `max` oldest messages (all when max < 0). */

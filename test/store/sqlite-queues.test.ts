@@ -80,4 +80,15 @@ describe('SQLite queues', () => {
     await other.push('sensor-a', 1);
     assert.equal(await nq.length('sensor-a'), 0, 'namespaces are separate');
   });
+
+  it('pushes a message once per id, however often the sender retries', async () => {
+    const nq = store.messageLists<{ n: number }>('once');
+    assert.equal(await nq.pushOnce('q', 'ingest-1', { n: 1 }), true);
+    assert.equal(await nq.pushOnce('q', 'ingest-1', { n: 1 }), false);
+    assert.equal(await nq.pushOnce('other', 'ingest-1', { n: 1 }), false, 'ids are unique across lists');
+    assert.equal(await nq.pushOnce('q', 'ingest-2', { n: 2 }), true);
+    assert.deepEqual((await nq.popMany('q', -1)).map((m) => m.n), [1, 2]);
+    assert.equal(await nq.pushOnce('q', 'ingest-1', { n: 1 }), false, 'still remembered after delivery');
+    assert.equal(await store.messageLists('elsewhere').pushOnce('q', 'ingest-1', 1), true, 'per namespace');
+  });
 });

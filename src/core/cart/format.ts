@@ -2,7 +2,7 @@
 // encrypted-JSON metadata blocks. Everything here is synchronous and works on small buffers; the streaming data
 // section lives in encode.ts / decode.ts.
 import { Rc4 } from './rc4.js';
-import { pythonJsonDumps } from './pyjson.js';
+import { pythonJsonDumps } from '../util/pyjson.js';
 
 /** Python struct "<4shQ16sQ": magic, int16 version, uint64 reserved, 16-byte ARC4 key, uint64 optional header length. */
 export const MANDATORY_HEADER_SIZE = 38;

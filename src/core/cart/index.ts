@@ -36,7 +36,7 @@ export {
 export { encodeCart, encodeCartFile, type CartEncodeOptions, type CartEncodeResult, type CartInput } from './encode.js';
 export { decodeCart, decodeCartFile, readCartMetadata, type CartDecodeOptions, type CartMetadata } from './decode.js';
 export { Rc4, rc4 } from './rc4.js';
-export { pythonJsonDumps } from './pyjson.js';
+export { pythonJsonDumps } from '../util/pyjson.js';
 
 /** True when the file at `path` starts with a CaRT mandatory header. */
 export async function isCartFile(path: string): Promise<boolean> {

@@ -19,6 +19,8 @@ export interface IntakeOptions {
   isSectionImage?: boolean;
   /** Keep a CaRT as it is instead of unwrapping it (for files extracted from inside analysis). */
   keepCart?: boolean;
+  /** Accept files over the size limit (the submitter asked to ignore it). */
+  ignoreSize?: boolean;
 }
 
 export interface IntakeResult {
@@ -46,6 +48,8 @@ async function readHead(path: string, n: number): Promise<Buffer> {
     await fh.close();
   }
 }
+
+export const fileTooBig = (size: number, max: number) => new AssayError(413, `File too big to be scanned (${size} > ${max}).`, {});
 
 /** A CaRT whose header names its Assemblyline type (`al.type`) is analysed as it is, wrapper and all. */
 async function declaresType(path: string): Promise<boolean> {
@@ -93,11 +97,29 @@ export class FileIntake {
     };
   }
 
+  /** True when the bytes of the file are in the filestore. */
+  hasContent(sha256: string): Promise<boolean> {
+    return this.filestore.exists(sha256);
+  }
+
+  /** Count one more sighting of a file already stored (a submission by hash); null if unknown. */
+  async resight(sha256: string, opts: { classification?: string; ttlDays?: number } = {}): Promise<FileRecord | null> {
+    const rec = await this.files.update(sha256, (cur) =>
+      cur
+        ? recordSighting(cur, cur as unknown as FileFacts, {
+            classification: opts.classification ?? this.opts.defaultClassification,
+            ttlDays: opts.ttlDays ?? this.opts.defaultTtlDays,
+          })
+        : undefined,
+    );
+    return rec;
+  }
+
   /** Take in the file at `path` (left in place; the caller owns it). */
   async intake(path: string, opts: IntakeOptions = {}): Promise<IntakeResult> {
     const size = (await stat(path)).size;
-    if (size > this.opts.maxFileSize) {
-      throw new AssayError(413, `File too large (${size} > ${this.opts.maxFileSize})`);
+    if (size > this.opts.maxFileSize && !opts.ignoreSize) {
+      throw fileTooBig(size, this.opts.maxFileSize);
     }
     let source = path;
     let cartHeader: Record<string, unknown> | null = null;
@@ -112,7 +134,7 @@ export class FileIntake {
         }
         source = unwrapped;
         const inner = (await stat(source)).size;
-        if (inner > this.opts.maxFileSize) throw new AssayError(413, `File too large (${inner} > ${this.opts.maxFileSize})`);
+        if (inner > this.opts.maxFileSize && !opts.ignoreSize) throw fileTooBig(inner, this.opts.maxFileSize);
       }
       const name = opts.name ?? (typeof cartHeader?.name === 'string' ? cartHeader.name : undefined);
       const facts = await this.describe(source, name);

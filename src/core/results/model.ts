@@ -33,8 +33,11 @@ export interface SectionHeuristicRecord {
   signature: SignatureEntry[];
 }
 
+/** One tag value: a string, or a number for the Integer-typed tags (`network.port`, `file.swf.header.frame.count`). */
+export type TagValue = string | number;
+
 /** Tags nested by path: {"network": {"static": {"domain": ["a.example"]}}}. */
-export type NestedTags = { [key: string]: NestedTags | string[] };
+export type NestedTags = { [key: string]: NestedTags | TagValue[] };
 
 export interface ResultSection {
   title_text: string;

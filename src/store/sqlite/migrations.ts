@@ -47,6 +47,29 @@ export const MIGRATIONS: Array<{ version: number; description: string; up(db: DB
       createCollectionTable(db, 'file', ['md5', 'sha1', 'type', 'seen.last', 'expiry_ts']);
     },
   },
+  {
+    version: 3,
+    description: 'submissions, results, errors, heuristics, ingest work list, once-only notifications',
+    up(db) {
+      createCollectionTable(db, 'submission', ['state', 'max_score', 'times.submitted', 'params.submitter', 'expiry_ts']);
+      createCollectionTable(db, 'result', ['sha256', 'expiry_ts']);
+      createCollectionTable(db, 'emptyresult', ['expiry_ts']);
+      createCollectionTable(db, 'error', ['sha256', 'expiry_ts']);
+      createCollectionTable(db, 'heuristic', []);
+      createCollectionTable(db, 'filescore', ['expiry_ts']);
+      createCollectionTable(db, 'ingest', ['scan_key']);
+      // The ingester claims the best queued task: state, then priority, then arrival.
+      db.exec(`CREATE INDEX ix_ingest_queue ON c_ingest (json_extract(doc, '$.state'), json_extract(doc, '$.priority') DESC, json_extract(doc, '$.queued'))`);
+      db.exec('CREATE TABLE q_list_sent (id TEXT PRIMARY KEY, expires INTEGER NOT NULL) STRICT');
+    },
+  },
+  {
+    version: 4,
+    description: 'alerts',
+    up(db) {
+      createCollectionTable(db, 'alert', ['sid', 'reporting_ts', 'expiry_ts']);
+    },
+  },
 ];
 
 export function migrate(db: DB): { from: number; to: number } {

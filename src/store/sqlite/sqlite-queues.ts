@@ -82,14 +82,16 @@ class SqlitePriorityQueue<T> implements PriorityQueue<T> {
 }
 
 class SqliteMessageLists<T> implements MessageLists<T> {
-  private readonly s: Record<'push' | 'pop' | 'popAll' | 'len' | 'del', BetterSqlite3.Statement>;
+  private readonly s: Record<'push' | 'pop' | 'popAll' | 'len' | 'del' | 'seen' | 'forget', BetterSqlite3.Statement>;
 
   constructor(
-    db: SqliteHandle,
+    private readonly db: SqliteHandle,
     private readonly ns: string,
   ) {
     this.s = {
       push: db.prepare('INSERT INTO q_list (list, payload) VALUES (?, ?)'),
+      seen: db.prepare('INSERT INTO q_list_sent (id, expires) VALUES (?, ?) ON CONFLICT(id) DO NOTHING'),
+      forget: db.prepare('DELETE FROM q_list_sent WHERE expires < ?'),
       pop: db.prepare(
         `DELETE FROM q_list WHERE seq IN (SELECT seq FROM q_list WHERE list = ? ORDER BY seq LIMIT ?)
          RETURNING seq, payload`,
@@ -106,6 +108,17 @@ class SqliteMessageLists<T> implements MessageLists<T> {
 
   async push(list: string, message: T): Promise<void> {
     this.s.push.run(this.key(list), JSON.stringify(message));
+  }
+
+  async pushOnce(list: string, id: string, message: T, rememberSeconds = 14 * 86_400): Promise<boolean> {
+    const now = Date.now();
+    return this.db.transaction(() => {
+      if (this.s.seen.run(`${this.ns}:${id}`, now + rememberSeconds * 1000).changes === 0) return false;
+      this.s.push.run(this.key(list), JSON.stringify(message));
+      // Old ids are forgotten now and then, on the write path, to keep the table small.
+      if (Math.random() < 0.001) this.s.forget.run(now);
+      return true;
+    })();
   }
 
   async pop(list: string): Promise<T | null> {

@@ -1,6 +1,6 @@
-// Serialises JSON exactly like Python's `json.dumps(value, separators=(",", ":"), sort_keys=True)`, which is how
-// the reference CaRT implementation writes its optional header and footer. Matching it byte for byte keeps our
-// metadata blocks identical to Assemblyline's for the same inputs (same lengths, same offsets, same bytes).
+// Serialises JSON exactly like Python's `json.dumps`, where Assemblyline's output depends on it byte for byte:
+// CaRT headers and footers (`separators=(",", ":"), sort_keys=True`) and the text hashed into result cache keys
+// (default separators, insertion order).
 //
 // Differences from JSON.stringify that matter:
 //   - keys are sorted at every depth, by Unicode code point (Python compares str by code point, JS sorts by
@@ -42,7 +42,8 @@ function formatNumber(n: number): string {
   return `${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
 }
 
-function compareCodePoints(a: string, b: string): number {
+/** Python's str ordering: by code point (JS's default sort compares UTF-16 units). */
+export function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; ) {
     const ca = a.codePointAt(i)!;
@@ -53,7 +54,14 @@ function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
-function serialise(v: unknown): string {
+export interface PyJsonOptions {
+  /** Python's `separators`; default compact (",", ":"). */
+  separators?: [item: string, key: string];
+  /** Python's `sort_keys`; default true. */
+  sortKeys?: boolean;
+}
+
+function serialise(v: unknown, o: Required<PyJsonOptions>): string {
   if (v === null) return 'null';
   switch (typeof v) {
     case 'string':
@@ -63,25 +71,22 @@ function serialise(v: unknown): string {
     case 'boolean':
       return v ? 'true' : 'false';
     case 'object':
-      if (Array.isArray(v)) return '[' + v.map(serialise).join(',') + ']';
-      return (
-        '{' +
-        Object.keys(v as object)
-          .sort(compareCodePoints)
-          .map((k) => escapeString(k) + ':' + serialise((v as Record<string, unknown>)[k]))
-          .join(',') +
-        '}'
-      );
+      if (Array.isArray(v)) return '[' + v.map((x) => serialise(x, o)).join(o.separators[0]) + ']';
+      {
+        const keys = Object.keys(v as object);
+        if (o.sortKeys) keys.sort(compareCodePoints);
+        return '{' + keys.map((k) => escapeString(k) + o.separators[1] + serialise((v as Record<string, unknown>)[k], o)).join(o.separators[0]) + '}';
+      }
     default:
-      throw new TypeError(`Cannot serialise ${typeof v} in CaRT metadata`);
+      throw new TypeError(`Cannot serialise ${typeof v} as JSON`);
   }
 }
 
-/** Python-compatible compact, key-sorted, ASCII-only JSON text of `value`. */
-export function pythonJsonDumps(value: unknown): string {
+/** Python-compatible, ASCII-only JSON text of `value` (compact and key-sorted unless told otherwise). */
+export function pythonJsonDumps(value: unknown, opts: PyJsonOptions = {}): string {
   // A JSON.stringify round trip first applies toJSON (Dates), drops undefined and functions, and rejects cycles,
   // and turns non-finite numbers into null, so the serialiser below only ever sees plain JSON data.
   const text = JSON.stringify(value);
-  if (text === undefined) throw new TypeError('CaRT metadata is not JSON-serialisable');
-  return serialise(JSON.parse(text));
+  if (text === undefined) throw new TypeError('value is not JSON-serialisable');
+  return serialise(JSON.parse(text), { separators: opts.separators ?? [',', ':'], sortKeys: opts.sortKeys ?? true });
 }

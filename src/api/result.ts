@@ -1,0 +1,66 @@
+// /api/v4/result/ and /api/v4/error/: single results and errors by key (keys may contain '/', so they are
+// matched as the rest of the path).
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { notFound } from '../core/errors.js';
+import { emptyResultFromKey, formatResult } from '../core/results/format.js';
+import { isEmptyResultKey } from '../core/results/keys.js';
+import type { ErrorRecord, ResultRecord } from '../core/results/model.js';
+import type { AppContext } from './context.js';
+import { AnyJson, Enveloped, reply } from './envelope.js';
+
+const view = { auth: { roles: ['submission_view' as const] } };
+const keyOf = (req: { params: unknown }) => ((req.params as Record<string, string>)['*'] ?? '').replace(/\/+$/, '');
+
+export default async function resultRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const results = ctx.storage.datastore.collection<ResultRecord>('result');
+  const errors = ctx.storage.datastore.collection<ErrorRecord>('error');
+  const result = async (key: string) => {
+    if (isEmptyResultKey(key)) {
+      const e = emptyResultFromKey(key);
+      if (e) return e;
+    }
+    const rec = await results.get(key);
+    const f = rec && formatResult(rec, { buildHierarchy: true });
+    if (!f) throw notFound(`Cannot find result for key ${key}`, {});
+    return f;
+  };
+  const error = async (key: string) => {
+    const rec = await errors.get(key);
+    if (!rec) throw notFound(`Cannot find error with key: ${key}`, {});
+    return rec;
+  };
+
+  app.post(
+    '/api/v4/result/multiple_keys/',
+    {
+      schema: {
+        tags: ['result'],
+        summary: 'Several results and errors at once',
+        body: Type.Object({ error: Type.Optional(Type.Array(Type.String())), result: Type.Optional(Type.Array(Type.String())) }),
+        response: { 200: Enveloped(AnyJson) },
+      },
+      config: view,
+    },
+    async (req, res) => {
+      const b = req.body as { error?: string[]; result?: string[] };
+      const out: { error: Record<string, unknown>; result: Record<string, unknown> } = { error: {}, result: {} };
+      const errs = await errors.getMany(b.error ?? []);
+      for (const [k, v] of errs) out.error[k] = v;
+      const loaded = await ctx.views.loadResults(b.result ?? []);
+      for (const [k, v] of loaded.results) out.result[k] = formatResult(v, { buildHierarchy: true });
+      for (const [k, v] of loaded.empty) out.result[k] = v;
+      return reply(res, out);
+    },
+  );
+
+  app.get('/api/v4/result/error/*', { schema: { tags: ['result'], summary: 'An error record by key', response: { 200: Enveloped(AnyJson) } }, config: view }, async (req, res) =>
+    reply(res, await error(keyOf(req))),
+  );
+  app.get('/api/v4/error/*', { schema: { tags: ['result'], summary: 'An error record by key', response: { 200: Enveloped(AnyJson) } }, config: view }, async (req, res) =>
+    reply(res, await error(keyOf(req))),
+  );
+  app.get('/api/v4/result/*', { schema: { tags: ['result'], summary: 'A result by key (`.e` keys are empty results)', response: { 200: Enveloped(AnyJson) } }, config: view }, async (req, res) =>
+    reply(res, await result(keyOf(req))),
+  );
+}

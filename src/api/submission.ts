@@ -1,0 +1,114 @@
+// /api/v4/submission/: submission records and their results, as the Python client reads them.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { forbidden, notFound } from '../core/errors.js';
+import type { SubmissionRecord } from '../core/submission/record.js';
+import { principalOf, type AppContext } from './context.js';
+import { AnyJson, Enveloped, Success, reply } from './envelope.js';
+
+const Sid = Type.Object({ sid: Type.String({ minLength: 1, maxLength: 64 }) });
+const FullTree = Type.Object({ get_full_tree: Type.Optional(Type.String({ description: 'present (or "true"): repeat files wherever they appear' })) });
+const flag = (v: string | undefined) => v !== undefined && ['', 'true'].includes(v.toLowerCase());
+const view = { auth: { roles: ['submission_view' as const] } };
+
+export default async function submissionRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const get = async (sid: string): Promise<SubmissionRecord> => {
+    const sub = await ctx.submissions.get(sid);
+    if (!sub) throw notFound(`Submission ID ${sid} does not exists.`, {});
+    return sub;
+  };
+  const sidOf = (req: { params: unknown }) => (req.params as { sid: string }).sid;
+
+  app.get('/api/v4/submission/:sid/', { schema: { tags: ['submission'], summary: 'A submission record', params: Sid, response: { 200: Enveloped(AnyJson) } }, config: view }, async (req, res) =>
+    reply(res, await get(sidOf(req))),
+  );
+
+  app.delete(
+    '/api/v4/submission/:sid/',
+    { schema: { tags: ['submission'], summary: 'Delete a submission (its owner or an administrator)', params: Sid, response: { 200: Enveloped(Success) } }, config: { auth: { roles: ['submission_delete'] } } },
+    async (req, res) => {
+      const sub = await get(sidOf(req));
+      const p = principalOf(req);
+      if (sub.params.submitter !== p.user.uname && !p.roles.has('administration')) throw forbidden('You are not allowed to delete this submission.', { success: false });
+      return reply(res, { success: await ctx.submissions.delete(sub.sid) });
+    },
+  );
+
+  app.get(
+    '/api/v4/submission/is_completed/:sid/',
+    { schema: { tags: ['submission'], summary: 'Whether a submission has completed', params: Sid, response: { 200: Enveloped(Type.Boolean()) } }, config: view },
+    async (req, res) => reply(res, (await get(sidOf(req))).state === 'completed'),
+  );
+
+  app.get(
+    '/api/v4/submission/full/:sid/',
+    { schema: { tags: ['submission'], summary: 'A submission with its file tree, file records, results and errors', params: Sid, querystring: FullTree, response: { 200: Enveloped(AnyJson) } }, config: view },
+    async (req, res) => reply(res, await ctx.views.full(await get(sidOf(req)), flag((req.query as { get_full_tree?: string }).get_full_tree))),
+  );
+
+  app.get(
+    '/api/v4/submission/summary/:sid/',
+    { schema: { tags: ['submission'], summary: 'Tags, ATT&CK matrix and heuristics of a submission, with the tag/file map', params: Sid, response: { 200: Enveloped(AnyJson) } }, config: view },
+    async (req, res) => reply(res, await ctx.views.summary(await get(sidOf(req)))),
+  );
+
+  app.get(
+    '/api/v4/submission/tree/:sid/',
+    { schema: { tags: ['submission'], summary: 'The file tree of a submission', params: Sid, querystring: FullTree, response: { 200: Enveloped(AnyJson) } }, config: view },
+    async (req, res) => reply(res, await ctx.views.treeView(await get(sidOf(req)), flag((req.query as { get_full_tree?: string }).get_full_tree))),
+  );
+
+  const fileParams = Type.Object({ sid: Type.String({ minLength: 1 }), sha256: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }) });
+  const fileHandler = async (req: { params: unknown; body?: unknown }, res: Parameters<typeof reply>[0]) => {
+    const { sid, sha256 } = req.params as { sid: string; sha256: string };
+    const sub = await get(sid);
+    const extra = (req.body ?? {}) as { extra_result_keys?: string[]; extra_error_keys?: string[] };
+    const out = await ctx.views.file(sub, sha256.toLowerCase(), { results: extra.extra_result_keys, errors: extra.extra_error_keys });
+    if (!out) throw notFound(`File ${sha256} does not exist in submission ${sid}`, { file_info: { sha256 }, missing: true });
+    return reply(res, out);
+  };
+  const fileSchema = { tags: ['submission'], summary: "One file of a submission: its record, results, errors, tags and heuristics", params: fileParams, response: { 200: Enveloped(AnyJson) } };
+  app.get('/api/v4/submission/:sid/file/:sha256/', { schema: fileSchema, config: view }, fileHandler);
+  app.post(
+    '/api/v4/submission/:sid/file/:sha256/',
+    {
+      schema: {
+        ...fileSchema,
+        body: Type.Object({ extra_result_keys: Type.Optional(Type.Array(Type.String())), extra_error_keys: Type.Optional(Type.Array(Type.String())) }),
+      },
+      config: view,
+    },
+    fileHandler,
+  );
+
+  const list = (by: 'user' | 'group') =>
+    app.get(
+      `/api/v4/submission/list/${by}/:name/`,
+      {
+        schema: {
+          tags: ['submission'],
+          summary: `Submissions of a ${by}, newest first`,
+          params: Type.Object({ name: Type.String() }),
+          querystring: Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0 })), rows: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })) }),
+          response: { 200: Enveloped(AnyJson) },
+        },
+        config: view,
+      },
+      async (req, res) => {
+        const { name } = req.params as { name: string };
+        const q = req.query as { offset?: number; rows?: number };
+        const offset = q.offset ?? 0;
+        const rows = q.rows ?? 10;
+        const filter =
+          by === 'user'
+            ? { op: 'eq' as const, field: 'params.submitter', value: name }
+            : name === 'ALL'
+              ? { op: 'all' as const }
+              : { op: 'eq' as const, field: 'params.groups', value: name.toUpperCase() };
+        const r = await ctx.submissions.search({ filter, sort: [{ field: 'times.submitted', dir: 'desc' }], offset, limit: rows });
+        return reply(res, { offset, rows, total: r.total, items: r.items });
+      },
+    );
+  list('user');
+  list('group');
+}

@@ -1,0 +1,248 @@
+// The dispatcher: analyses a submission. Each file goes through the stages in order (a stage's services run in
+// parallel, and all must finish before the next stage starts); files that services extract are analysed in
+// turn, within the depth and count limits. The finished submission records its results, errors and scores.
+import { EventEmitter } from 'node:events';
+import type { ServiceTask } from '../../services/service.js';
+import type { Collection, Datastore } from '../../store/datastore.js';
+import type { FileRecord } from '../files/file-record.js';
+import type { ErrorRecord } from '../results/model.js';
+import { errorRecord } from '../results/postprocess.js';
+import { errorKey } from '../results/keys.js';
+import { flattenTags } from '../results/tags.js';
+import type { SubmissionRecord } from '../submission/record.js';
+import { isoDate } from '../util/time.js';
+import type { RegisteredService, ServiceRegistry } from './registry.js';
+import { runServiceTask, type TaskOutcome, type TaskStores } from './service-task.js';
+
+export interface DispatcherConfig {
+  maxExtractionDepth: number;
+}
+
+interface FileJob {
+  sha256: string;
+  name: string;
+  depth: number;
+  tempData: Record<string, unknown>;
+  /** Services and categories an ancestor forbids on this file. */
+  prevented: string[];
+}
+
+interface Logger {
+  error(obj: unknown, msg?: string): void;
+}
+
+/** Later values win, except lists (e.g. `passwords`), which are unioned. */
+export function mergeTempData(into: Record<string, unknown>, from: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...into };
+  for (const [k, v] of Object.entries(from)) {
+    out[k] = Array.isArray(v) && Array.isArray(out[k]) ? [...new Set([...(out[k] as unknown[]), ...v])] : v;
+  }
+  return out;
+}
+
+class SubmissionRun {
+  readonly scores = new Map<string, number>();
+  readonly dropped = new Set<string>();
+  readonly depths = new Map<string, number>();
+  readonly resultKeys = new Set<string>();
+  readonly errorKeys = new Set<string>();
+  /** Service name → files it is working on right now. */
+  readonly outstanding = new Map<string, number>();
+
+  constructor(readonly sub: SubmissionRecord) {}
+}
+
+/** Progress of a submission, for live watchers: each result or error key as it is stored, then the end. */
+export interface DispatchEvents {
+  result: [sid: string, key: string];
+  error: [sid: string, key: string];
+  done: [sid: string];
+}
+
+export class Dispatcher {
+  private readonly submissions: Collection<SubmissionRecord>;
+  private readonly running = new Map<string, Promise<SubmissionRecord>>();
+  private readonly runs = new Map<string, SubmissionRun>();
+  private stopping = false;
+  readonly events = new EventEmitter<DispatchEvents>().setMaxListeners(0);
+
+  constructor(
+    ds: Datastore,
+    private readonly registry: ServiceRegistry,
+    private readonly stores: TaskStores,
+    private readonly cfg: DispatcherConfig,
+    private readonly log: Logger,
+  ) {
+    this.submissions = ds.collection<SubmissionRecord>('submission');
+  }
+
+  /** Store (if new) and analyse a submission; concurrent calls for one sid share the same analysis. */
+  run(sub: SubmissionRecord): Promise<SubmissionRecord> {
+    const current = this.running.get(sub.sid);
+    if (current) return current;
+    const job = this.analyse(sub).finally(() => this.running.delete(sub.sid));
+    this.running.set(sub.sid, job);
+    return job;
+  }
+
+  /** From now on, analyses in progress end without completing, so a later start resumes them. */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  isRunning(sid: string): boolean {
+    return this.running.has(sid);
+  }
+
+  /** Files each service is analysing now for a running submission ({} when it is not running). */
+  outstanding(sid: string): Record<string, number> {
+    return Object.fromEntries([...(this.runs.get(sid)?.outstanding ?? [])].filter(([, n]) => n > 0));
+  }
+
+  /** Submissions left unfinished by a stopped process are analysed again (cached results make it cheap). */
+  async resumeUnfinished(skip: (sid: string) => boolean): Promise<number> {
+    const open = await this.submissions.search({ filter: { op: 'eq', field: 'state', value: 'submitted' }, limit: 1_000_000 });
+    let n = 0;
+    for (const s of open.items) {
+      if (skip(s.sid) || this.running.has(s.sid)) continue;
+      const { id: _id, ...sub } = s;
+      void this.run(sub as SubmissionRecord).catch((err) => this.log.error({ err, sid: s.sid }, 'resumed submission failed'));
+      n++;
+    }
+    return n;
+  }
+
+  private async analyse(input: SubmissionRecord): Promise<SubmissionRecord> {
+    await this.submissions.add(input.sid, input);
+    const run = new SubmissionRun(input);
+    this.runs.set(input.sid, run);
+    try {
+      return await this.complete(run);
+    } finally {
+      this.runs.delete(input.sid);
+      this.events.emit('done', input.sid);
+    }
+  }
+
+  private async complete(run: SubmissionRun): Promise<SubmissionRecord> {
+    const input = run.sub;
+    const p = input.params;
+    const jobs = input.files.map((f) => ({ sha256: f.sha256, name: f.name, depth: 0, tempData: {}, prevented: [] as string[] }));
+    for (const j of jobs) run.depths.set(j.sha256, 0);
+    await Promise.all(jobs.map((j) => this.analyseFile(run, j)));
+    if (this.stopping) throw new Error(`analysis of ${input.sid} interrupted by shutdown`);
+
+    const scores = [...run.scores.entries()].filter(([sha]) => !run.dropped.has(sha)).map(([, v]) => v);
+    const done: SubmissionRecord = {
+      ...input,
+      state: 'completed',
+      results: [...run.resultKeys],
+      errors: [...run.errorKeys],
+      error_count: run.errorKeys.size,
+      file_count: run.depths.size,
+      max_score: scores.length ? Math.max(...scores) : 0,
+      classification: p.classification,
+      times: { ...input.times, completed: isoDate() },
+    };
+    await this.submissions.put(done.sid, done);
+    return done;
+  }
+
+  private async analyseFile(run: SubmissionRun, job: FileJob): Promise<void> {
+    const sub = run.sub;
+    const p = sub.params;
+    const file = await this.stores.files.get(job.sha256);
+    if (!file) {
+      await this.addError(run, job.sha256, 'System', 'EXCEPTION', `File ${job.sha256} is not known to the system`);
+      return;
+    }
+    run.scores.set(file.sha256, run.scores.get(file.sha256) ?? 0);
+    const fileType = p.filetype_override && job.depth === 0 ? p.filetype_override : file.type;
+    const schedule = this.registry.schedule(fileType, p, job.prevented);
+    let tempData = job.tempData;
+    const tags: ServiceTask['tags'] = [];
+    const children = new Map<string, { name: string; prevented: string[] }>();
+
+    for (const [, services] of schedule) {
+      const outcomes = await Promise.all(services.map(async (svc) => [svc, await this.runOne(run, svc, file, job, fileType, tempData, tags)] as const));
+      if (this.stopping) return;
+      let drop = false;
+      for (const [svc, out] of outcomes) {
+        if (out.kind === 'error') {
+          run.errorKeys.add(out.key);
+          this.events.emit('error', run.sub.sid, out.key);
+          continue;
+        }
+        run.resultKeys.add(out.key);
+        this.events.emit('result', run.sub.sid, out.key);
+        if (out.kind !== 'result') continue;
+        run.scores.set(file.sha256, (run.scores.get(file.sha256) ?? 0) + out.record.result.score);
+        tempData = mergeTempData(tempData, out.tempData);
+        for (const sec of out.record.result.sections) {
+          for (const [type, values] of Object.entries(flattenTags(sec.tags))) for (const v of values) tags.push({ type, value: String(v) });
+        }
+        if (out.record.drop_file && !p.ignore_filtering) drop = true;
+        const prevention = p.ignore_recursion_prevention ? [] : (svc.manifest.recursionPrevention ?? []);
+        for (const x of out.record.response.extracted) {
+          if (!children.has(x.sha256)) children.set(x.sha256, { name: x.name, prevented: x.allow_dynamic_recursion ? job.prevented : [...job.prevented, ...prevention] });
+        }
+      }
+      if (drop) {
+        run.dropped.add(file.sha256);
+        break;
+      }
+    }
+
+    const childJobs: FileJob[] = [];
+    const depth = job.depth + 1;
+    for (const [sha256, c] of children) {
+      if (run.depths.has(sha256)) continue; // first placement wins; a file is analysed once per submission
+      if (depth >= this.cfg.maxExtractionDepth) {
+        await this.addError(run, sha256, 'Dispatcher', 'MAX DEPTH REACHED', `A service has extracted a file ${sha256} beyond the depth limits`);
+        continue;
+      }
+      if (run.depths.size > p.max_extracted) {
+        await this.addError(run, sha256, 'Dispatcher', 'MAX FILES REACHED', `Too many files extracted for submission ${sub.sid} ${sha256} will be dropped`);
+        continue;
+      }
+      run.depths.set(sha256, depth);
+      childJobs.push({ sha256, name: c.name, depth, tempData, prevented: c.prevented });
+    }
+    await Promise.all(childJobs.map((j) => this.analyseFile(run, j)));
+  }
+
+  private runOne(run: SubmissionRun, svc: RegisteredService, file: FileRecord, job: FileJob, fileType: string, tempData: Record<string, unknown>, tags: ServiceTask['tags']): Promise<TaskOutcome> {
+    const p = run.sub.params;
+    const task: ServiceTask = {
+      sid: run.sub.sid,
+      sha256: file.sha256,
+      fileType,
+      fileName: job.name,
+      fileInfo: { md5: file.md5, sha1: file.sha1, sha256: file.sha256, size: file.size, type: fileType, magic: file.magic, mime: file.mime, ssdeep: file.ssdeep, tlsh: file.tlsh },
+      depth: job.depth,
+      maxFiles: p.max_extracted,
+      deepScan: p.deep_scan,
+      ignoreCache: p.ignore_cache,
+      serviceConfig: { ...(svc.manifest.config ?? {}), ...(p.service_spec[svc.manifest.name] ?? {}) },
+      tempSubmissionData: tempData,
+      tags: [...tags],
+      metadata: run.sub.metadata,
+    };
+    const name = svc.manifest.name;
+    run.outstanding.set(name, (run.outstanding.get(name) ?? 0) + 1);
+    return runServiceTask(this.stores, svc, task, file, {
+      ttlDays: p.ttl,
+      classification: p.classification,
+      ignoreCache: p.ignore_cache || p.services.rescan.includes(name),
+      ignoreFiltering: p.ignore_filtering,
+    }).finally(() => run.outstanding.set(name, run.outstanding.get(name)! - 1));
+  }
+
+  private async addError(run: SubmissionRun, sha256: string, service: string, type: ErrorRecord['type'], message: string): Promise<void> {
+    const key = errorKey({ sha256, serviceName: service, serviceVersion: '0', errorType: type });
+    await this.stores.errors.put(key, errorRecord({ sha256, serviceName: service, serviceVersion: '0', type, message, recoverable: false, ttlDays: run.sub.params.ttl }));
+    run.errorKeys.add(key);
+    this.events.emit('error', run.sub.sid, key);
+  }
+}
+

@@ -1,0 +1,282 @@
+// The ingester: the asynchronous path behind POST /ingest/. Accepted ingests are durable records; a pump claims
+// them by priority, answers from the result cache when it can, merges identical ingests in flight into one
+// analysis, and delivers one notification per ingest when the analysis completes. Every step is recorded
+// before it is acted on, so a restart resumes where the process stopped and notifies each ingest exactly once.
+import type { Collection, Datastore } from '../../store/datastore.js';
+import { randomId } from '../util/ids.js';
+import { isoDate } from '../util/time.js';
+import { newSubmission, type SubmissionFile, type SubmissionRecord } from '../submission/record.js';
+import type { SubmissionParams } from '../submission/params.js';
+import { scanKey } from '../submission/scan-key.js';
+import type { FileScore, IngestMessage, IngestRecord } from './message.js';
+import type { NotificationQueues } from './notifications.js';
+
+export interface IngesterConfig {
+  maxInflight: number;
+  maxFileSize: number;
+  /** Cache entries older than this are discarded (15 days). */
+  expireAfterSeconds: number;
+  /** Cache entries older than this are not reused (1 day). */
+  staleAfterSeconds: number;
+  incompleteExpireAfterSeconds: number;
+  incompleteStaleAfterSeconds: number;
+  /** How long a completed score stays in the cache (2 days). */
+  cacheDtlDays: number;
+  /** Polling interval for ingests accepted by another process. */
+  pollMs: number;
+}
+
+export const DEFAULT_INGESTER_CONFIG: IngesterConfig = {
+  maxInflight: 64,
+  maxFileSize: 104_857_600,
+  expireAfterSeconds: 15 * 86_400,
+  staleAfterSeconds: 86_400,
+  incompleteExpireAfterSeconds: 3_600,
+  incompleteStaleAfterSeconds: 1_800,
+  cacheDtlDays: 2,
+  pollMs: 250,
+};
+
+/** What the ingester needs from the dispatcher. */
+export interface SubmissionRunner {
+  /** Store (if new) and analyse the submission; resolves with the completed record. Idempotent per sid. */
+  run(submission: SubmissionRecord): Promise<SubmissionRecord>;
+}
+
+export interface CompletionHook {
+  (message: IngestMessage, submission: SubmissionRecord | null): Promise<void>;
+}
+
+interface Logger {
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+export interface AcceptRequest {
+  uname: string;
+  files: SubmissionFile[];
+  params: SubmissionParams;
+  metadata: Record<string, string>;
+  notification: { queue?: string; threshold?: number | null };
+}
+
+export class Ingester {
+  private readonly records: Collection<IngestRecord>;
+  private readonly scores: Collection<FileScore>;
+  private readonly submissions: Collection<SubmissionRecord>;
+  private readonly inflight = new Map<string, Promise<void>>();
+  private running = false;
+  private pumping = false;
+  private again = false;
+  private timer?: NodeJS.Timeout;
+  private readonly active = new Set<Promise<void>>();
+  /** Called for every finalised ingest (alerts hook in here). */
+  onFinalized?: CompletionHook;
+
+  constructor(
+    ds: Datastore,
+    private readonly notifications: NotificationQueues<IngestMessage>,
+    private readonly runner: SubmissionRunner,
+    private readonly cfg: IngesterConfig,
+    private readonly log: Logger,
+  ) {
+    this.records = ds.collection<IngestRecord>('ingest');
+    this.scores = ds.collection<FileScore>('filescore');
+    this.submissions = ds.collection<SubmissionRecord>('submission');
+  }
+
+  /** Record an ingest; once this resolves the ingest survives a crash. */
+  async accept(req: AcceptRequest, now = Date.now()): Promise<string> {
+    const ingestId = randomId();
+    const p = req.params;
+    const sha256 = req.files[0]?.sha256 ?? '';
+    const time = isoDate(now);
+    const task: IngestMessage = {
+      submission: {
+        sid: ingestId,
+        time,
+        files: req.files,
+        metadata: req.metadata,
+        notification: req.notification,
+        params: p,
+        scan_key: null,
+        errors: [],
+        results: {},
+        file_tree: {},
+        file_infos: {},
+      },
+      retries: 0,
+      failure: '',
+      score: null,
+      extended_scan: 'skipped',
+      ingest_id: ingestId,
+      ingest_time: time,
+      notify_time: null,
+    };
+    const key = scanKey(sha256, p);
+    task.submission.scan_key = key;
+    task.submission.metadata = { ...req.metadata, ingest_id: ingestId };
+    await this.records.put(ingestId, { state: 'queued', priority: p.priority, queued: now, scan_key: key, sid: null, uname: req.uname, task });
+    this.kick();
+    return ingestId;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.recover();
+    this.timer = setInterval(() => this.kick(), this.cfg.pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Stop claiming work and wait for in-flight analyses to settle (or for the caller to give up). */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.timer);
+    await Promise.allSettled([...this.active]);
+  }
+
+  /** After a restart: finish what completed, and queue again what was interrupted. */
+  private async recover(): Promise<void> {
+    const scanning = await this.records.search({ filter: { op: 'eq', field: 'state', value: 'scanning' }, limit: 1_000_000 });
+    for (const rec of scanning.items) {
+      const sub = rec.sid ? await this.submissions.get(rec.sid) : null;
+      if (sub?.state === 'completed') {
+        await this.finalize(rec.id, rec, sub.sid, sub.max_score, '', sub);
+      } else {
+        await this.records.update(rec.id, (cur) => (cur ? { ...cur, state: 'queued' } : undefined));
+      }
+    }
+  }
+
+  private kick(): void {
+    if (!this.running) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    this.pump()
+      .catch((err) => this.log.error({ err }, 'ingest pump failed'))
+      .finally(() => {
+        this.pumping = false;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async pump(): Promise<void> {
+    while (this.running && this.active.size < this.cfg.maxInflight) {
+      const batch = await this.records.search({
+        filter: { op: 'eq', field: 'state', value: 'queued' },
+        sort: [
+          { field: 'priority', dir: 'desc' },
+          { field: 'queued', dir: 'asc' },
+        ],
+        limit: this.cfg.maxInflight - this.active.size,
+        countTotal: false,
+      });
+      if (!batch.items.length) return;
+      for (const item of batch.items) {
+        const claimed = await this.records.update(item.id, (cur) => (cur && cur.state === 'queued' ? { ...cur, state: 'scanning' } : undefined));
+        if (!claimed || claimed.state !== 'scanning' || item.state !== 'queued') continue;
+        const job = this.process(item.id, claimed).catch((err) => this.log.error({ err, ingest_id: item.id }, 'ingest failed'));
+        this.active.add(job);
+        void job.finally(() => {
+          this.active.delete(job);
+          this.kick();
+        });
+      }
+    }
+  }
+
+  private async process(id: string, rec: IngestRecord): Promise<void> {
+    const sub = rec.task.submission;
+    const p = sub.params;
+    const file = sub.files[0];
+    if (!file || !/^[0-9a-f]{64}$/.test(file.sha256)) return this.finalize(id, rec, sub.sid, null, 'Invalid sha256');
+    if (file.size > this.cfg.maxFileSize && !p.ignore_size && !p.never_drop) {
+      return this.finalize(id, rec, sub.sid, null, `File too large (${file.size} > ${this.cfg.maxFileSize})`);
+    }
+    if (p.priority === 0 && !p.never_drop) return this.finalize(id, rec, sub.sid, null, 'Skipped');
+
+    if (!p.ignore_cache) {
+      const hit = await this.cached(rec.scan_key);
+      if (hit) return this.finalize(id, rec, hit.sid, hit.score, '');
+    }
+
+    const running = this.inflight.get(rec.scan_key);
+    if (running) {
+      // An identical ingest is being analysed: that analysis notifies this one too when it completes. If this
+      // record was claimed after the completion sweep, it is still here: take it again (now a cache hit).
+      await running;
+      const again = await this.records.get(id);
+      return again ? this.process(id, again) : undefined;
+    }
+    const work = this.analyse(id, rec);
+    this.inflight.set(rec.scan_key, work);
+    try {
+      await work;
+    } finally {
+      this.inflight.delete(rec.scan_key);
+    }
+  }
+
+  private async analyse(id: string, rec: IngestRecord): Promise<void> {
+    const sid = rec.sid ?? rec.task.ingest_id;
+    await this.records.update(id, (cur) => (cur ? { ...cur, sid } : undefined));
+    const existing = await this.submissions.get(sid);
+    const t = rec.task.submission;
+    const submission =
+      existing ??
+      newSubmission({ sid, files: t.files, params: { ...t.params, psid: t.params.psid }, metadata: t.metadata, scanKey: rec.scan_key });
+    const done = await this.runner.run(submission);
+    const now = Date.now();
+    await this.scores.put(rec.scan_key, {
+      psid: done.params.psid,
+      sid: done.sid,
+      score: done.max_score,
+      errors: done.error_count,
+      time: now,
+      expiry_ts: now + this.cfg.cacheDtlDays * 86_400_000,
+    });
+    // Every ingest waiting on this scan key (this one and its duplicates) gets this analysis.
+    const waiting = await this.records.search({
+      filter: { op: 'and', items: [{ op: 'eq', field: 'scan_key', value: rec.scan_key }, { op: 'eq', field: 'state', value: 'scanning' }] },
+      limit: 1_000_000,
+    });
+    for (const w of waiting.items) await this.finalize(w.id, w, done.sid, done.max_score, '', done);
+  }
+
+  /** A usable cached score for the scan key, applying the expiry and staleness rules. */
+  private async cached(key: string): Promise<FileScore | null> {
+    const fs = await this.scores.get(key);
+    if (!fs) return null;
+    const age = (Date.now() - fs.time) / 1000;
+    const expired = fs.errors ? age >= this.cfg.incompleteExpireAfterSeconds : age >= this.cfg.expireAfterSeconds;
+    if (expired || fs.expiry_ts <= Date.now()) {
+      await this.scores.delete(key);
+      return null;
+    }
+    const stale = fs.errors ? age >= this.cfg.incompleteStaleAfterSeconds : age >= this.cfg.staleAfterSeconds;
+    return stale ? null : fs;
+  }
+
+  private async finalize(id: string, rec: IngestRecord, sid: string, score: number | null, failure: string, sub: SubmissionRecord | null = null): Promise<void> {
+    const msg: IngestMessage = structuredClone(rec.task);
+    msg.submission.sid = sid;
+    msg.score = score;
+    msg.failure = failure;
+    msg.notify_time = isoDate();
+    const n = msg.submission.notification;
+    const threshold = n.threshold ?? null;
+    if (n.queue && !(threshold !== null && score !== null && score < threshold)) {
+      await this.notifications.deliver(rec.uname, n.queue, msg.ingest_id, msg);
+    }
+    if (this.onFinalized) await this.onFinalized(msg, sub);
+    await this.records.delete(id);
+  }
+}
+

@@ -1,0 +1,48 @@
+// The ingest task as it travels from acceptance to the client's notification queue (§3.1 message format).
+import type { SubmissionFile } from '../submission/record.js';
+import type { SubmissionParams } from '../submission/params.js';
+
+export interface IngestMessage {
+  submission: {
+    sid: string;
+    time: string;
+    files: SubmissionFile[];
+    metadata: Record<string, string>;
+    notification: { queue?: string; threshold?: number | null };
+    params: SubmissionParams;
+    scan_key: string | null;
+    errors: string[];
+    results: Record<string, unknown>;
+    file_tree: Record<string, unknown>;
+    file_infos: Record<string, unknown>;
+  };
+  retries: number;
+  failure: string;
+  score: number | null;
+  extended_scan: 'skipped' | 'submitted' | 'incomplete' | 'completed';
+  ingest_id: string;
+  ingest_time: string;
+  notify_time: string | null;
+}
+
+/** The ingester's durable record of one ingest, from acceptance until its notification is delivered. */
+export interface IngestRecord {
+  state: 'queued' | 'scanning';
+  priority: number;
+  /** Acceptance time in ms, for first-in first-out within a priority. */
+  queued: number;
+  scan_key: string;
+  /** The submission analysing it, once one was started (duplicates of an in-flight ingest have none). */
+  sid: string | null;
+  uname: string;
+  task: IngestMessage;
+}
+
+export interface FileScore {
+  psid: string | null;
+  expiry_ts: number;
+  score: number;
+  errors: number;
+  sid: string;
+  time: number;
+}

@@ -1,0 +1,106 @@
+// The analysis pipeline of one process: discovered services, the isolated worker pool that runs them, the
+// dispatcher, and the ingester with its notification queues.
+import { fileURLToPath } from 'node:url';
+import type { AssayConfig } from '../config.js';
+import type { Storage } from '../store/index.js';
+import { Alerter } from './alerts/alerter.js';
+import { Dispatcher } from './dispatch/dispatcher.js';
+import { discoverServices } from './dispatch/discover.js';
+import { ServiceRegistry } from './dispatch/registry.js';
+import { WatchQueues, type WatchMessage } from './dispatch/watch.js';
+import type { FileIntake } from './files/file-intake.js';
+import { DEFAULT_INGESTER_CONFIG, Ingester } from './ingest/ingester.js';
+import type { IngestMessage } from './ingest/message.js';
+import { NotificationQueues } from './ingest/notifications.js';
+import { heuristicRecords } from './results/heuristics.js';
+import type { ErrorRecord, HeuristicRecord, ResultRecord } from './results/model.js';
+import { ServicePool } from './runtime/index.js';
+
+/** Built-in analysers live next to this file's sibling folder, in sources and in the compiled tree alike. */
+export const BUILTIN_SERVICES_DIR = fileURLToPath(new URL('../services/', import.meta.url));
+
+interface Logger {
+  info(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+export interface Pipeline {
+  registry: ServiceRegistry;
+  dispatcher: Dispatcher;
+  watch: WatchQueues;
+  ingester: Ingester;
+  notifications: NotificationQueues<IngestMessage>;
+  pool: ServicePool;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function openPipeline(config: AssayConfig, storage: Storage, intake: FileIntake, tmpDir: string, log: Logger): Promise<Pipeline> {
+  const ds = storage.datastore;
+  const registry = new ServiceRegistry(await discoverServices([BUILTIN_SERVICES_DIR, ...config.services.paths]));
+  const heuristics = new Map<string, HeuristicRecord>();
+  const heurCol = ds.collection<HeuristicRecord>('heuristic');
+  for (const s of registry.all()) {
+    for (const h of heuristicRecords(s.manifest)) {
+      heuristics.set(h.heur_id, h);
+      // Keep hit statistics gathered so far; the definition itself follows the manifest.
+      await heurCol.update(h.heur_id, (cur) => ({ ...h, stats: cur?.stats ?? h.stats }));
+    }
+  }
+  // Analysers parse hostile input: they get no credentials from this process's environment.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^ASSAY_ADMIN_|SECRET|PASSWORD|TOKEN|APIKEY/i.test(k)));
+  const pool = new ServicePool({ size: config.services.workers ?? undefined, defaultMemoryMb: config.services.defaultMemoryMb, logger: log, env });
+  const dispatcher = new Dispatcher(
+    ds,
+    registry,
+    {
+      results: ds.collection<ResultRecord>('result'),
+      emptyResults: ds.collection('emptyresult'),
+      errors: ds.collection<ErrorRecord>('error'),
+      files: intake.files,
+      filestore: storage.filestore,
+      intake,
+      executor: pool,
+      heuristics,
+      tmpDir,
+    },
+    { maxExtractionDepth: config.submission.maxExtractionDepth },
+    log,
+  );
+  const notifications = new NotificationQueues<IngestMessage>(storage.queues.messageLists<IngestMessage>('nq'));
+  const ingester = new Ingester(
+    ds,
+    notifications,
+    dispatcher,
+    { ...DEFAULT_INGESTER_CONFIG, maxInflight: config.ingester.maxInflight, maxFileSize: config.submission.maxFileSize },
+    log,
+  );
+  const alerter = new Alerter(ds, config.submission.verdicts);
+  ingester.onFinalized = async (msg, sub) => {
+    await alerter.onIngestFinalized(msg, sub);
+  };
+  const watch = new WatchQueues(storage.queues.messageLists<WatchMessage>('wq'), dispatcher, (sid) => dispatcher.isRunning(sid));
+  return {
+    registry,
+    dispatcher,
+    watch,
+    ingester,
+    notifications,
+    pool,
+    async start() {
+      await ingester.start();
+      // Submissions interrupted by a stop: the ingester resumes its own; the rest are resumed here.
+      const ingestSids = new Set((await ds.collection<{ sid: string | null }>('ingest').search({ limit: 1_000_000 })).items.map((r) => r.sid));
+      const resumed = await dispatcher.resumeUnfinished((sid) => ingestSids.has(sid));
+      if (resumed) log.info({ resumed }, 'resumed unfinished submissions');
+    },
+    async stop() {
+      // Interrupted analyses are left unfinished (not failed) so the next start resumes them.
+      const settled = ingester.stop();
+      dispatcher.stop();
+      await pool.close();
+      await settled;
+    },
+  };
+}

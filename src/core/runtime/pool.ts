@@ -1,0 +1,214 @@
+// The pool of worker processes that runs service tasks.
+//
+// Memory classes: a worker's ceiling is fixed when it is forked (V8's --max-old-space-size cannot change later),
+// so each worker belongs to the memory class (memoryMb) of the tasks it runs. `size` caps the workers alive over
+// all classes. A queued task takes an idle worker of its class; otherwise a new worker is forked if there is
+// room; otherwise an idle worker of another class is retired to make room. Services rarely use more than a few
+// distinct memoryMb values, so in practice workers are reused and this recycling is uncommon.
+//
+// Workers are forked when first needed. One that dies or is killed because of a task is replaced at once (when
+// there is room), so the next task does not pay the start-up.
+
+import { availableParallelism } from 'node:os';
+import { isAbsolute } from 'node:path';
+import { isoDate } from '../util/time.js';
+import { MIN_MEMORY_MB } from './manifest.js';
+import type { PoolOptions, PoolStats, RunOutcome, RunRequest } from './types.js';
+import { WorkerProcess } from './worker.js';
+
+type Job = { req: RunRequest; memoryMb: number; priority: number; seq: number; resolve: (o: RunOutcome) => void };
+
+export class ServicePool {
+  private readonly size: number;
+  private readonly defaultMemoryMb: number;
+  private readonly rssCheckMs: number;
+  private readonly maxTasksPerWorker: number;
+  private readonly startTimeoutMs: number;
+  private readonly workers = new Set<WorkerProcess>();
+  private readonly queue: Job[] = [];
+  /** Dead workers already counted and replaced (a loss is noticed both by its task and by its exit). */
+  private readonly lostWorkers = new WeakSet<WorkerProcess>();
+  private seq = 0;
+  private closed = false;
+  private counts = { spawned: 0, replaced: 0, recycled: 0, startMsTotal: 0, started: 0, lastStartMs: null as number | null };
+  private outcomes: PoolStats['outcomes'] = { ok: 0, timeout: 0, crash: 0, oom: 0, exception: 0, 'invalid-output': 0 };
+
+  constructor(private readonly opts: PoolOptions = {}) {
+    this.size = Math.max(1, Math.floor(opts.size ?? availableParallelism()));
+    this.defaultMemoryMb = opts.defaultMemoryMb ?? 1024;
+    this.rssCheckMs = opts.rssCheckMs ?? 100;
+    this.maxTasksPerWorker = opts.maxTasksPerWorker ?? 1000;
+    this.startTimeoutMs = opts.startTimeoutMs ?? 30_000;
+    if (!(Number.isSafeInteger(this.defaultMemoryMb) && this.defaultMemoryMb >= MIN_MEMORY_MB)) {
+      throw new RangeError(`defaultMemoryMb must be an integer of at least ${MIN_MEMORY_MB}`);
+    }
+  }
+
+  /**
+   * Runs one task in a worker. Resolves with the outcome whatever the service does; rejects only for a
+   * malformed request or a closed pool.
+   */
+  run(req: RunRequest): Promise<RunOutcome> {
+    if (this.closed) return Promise.reject(new Error('the service pool is closed'));
+    const memoryMb = req.memoryMb ?? this.defaultMemoryMb;
+    const problem = !isAbsolute(req.modulePath)
+      ? 'modulePath must be absolute'
+      : !isAbsolute(req.workDir)
+        ? 'workDir must be absolute'
+        : !(Number.isFinite(req.timeoutSeconds) && req.timeoutSeconds > 0)
+          ? 'timeoutSeconds must be a positive number'
+          : !(Number.isSafeInteger(memoryMb) && memoryMb >= MIN_MEMORY_MB)
+            ? `memoryMb must be an integer of at least ${MIN_MEMORY_MB}`
+            : null;
+    if (problem) return Promise.reject(new TypeError(problem));
+    return new Promise((resolve) => {
+      const job: Job = { req, memoryMb, priority: req.priority ?? 0, seq: this.seq++, resolve };
+      // Kept sorted by priority (descending), then arrival; new jobs usually belong at the end.
+      let i = this.queue.length;
+      while (i > 0 && this.queue[i - 1].priority < job.priority) i--;
+      this.queue.splice(i, 0, job);
+      this.pump();
+    });
+  }
+
+  stats(): PoolStats {
+    const by = { starting: 0, idle: 0, busy: 0 };
+    const pids: number[] = [];
+    for (const w of this.workers) {
+      if (w.state !== 'dead') by[w.state]++;
+      if (w.pid !== undefined) pids.push(w.pid);
+    }
+    const { spawned, replaced, recycled, started, startMsTotal, lastStartMs } = this.counts;
+    return {
+      size: this.size,
+      ...by,
+      queued: this.queue.length,
+      pids,
+      spawned,
+      replaced,
+      recycled,
+      startMs: { last: lastStartMs, mean: started ? startMsTotal / started : null },
+      outcomes: { ...this.outcomes },
+    };
+  }
+
+  /** Kills every worker and ends queued and running tasks as recoverable crashes. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const now = isoDate();
+    for (const job of this.queue.splice(0)) {
+      job.resolve({ ok: false, kind: 'crash', message: 'the service pool was closed', recoverable: true, started: now, completed: now });
+    }
+    const all = [...this.workers];
+    for (const w of all) w.kill('pool closed', { kind: 'crash', message: 'the service pool was closed', recoverable: true });
+    await Promise.all(all.map((w) => w.exited));
+  }
+
+  /** Hands queued jobs to workers, forking or retiring workers as the memory classes require. */
+  private pump(): void {
+    if (this.closed) return;
+    const idle = new Map<number, WorkerProcess[]>();
+    const starting = new Map<number, number>();
+    let live = 0;
+    for (const w of this.workers) {
+      if (w.state === 'dead') continue;
+      live++;
+      if (w.state === 'idle') idle.set(w.memoryMb, [...(idle.get(w.memoryMb) ?? []), w]);
+      if (w.state === 'starting') starting.set(w.memoryMb, (starting.get(w.memoryMb) ?? 0) + 1);
+    }
+    for (let i = 0; i < this.queue.length; i++) {
+      const job = this.queue[i];
+      const w = idle.get(job.memoryMb)?.pop();
+      if (w) {
+        this.queue.splice(i--, 1);
+        this.dispatch(w, job);
+        continue;
+      }
+      // A worker of this class is on its way; the job waits for it (it is picked up when it reports ready).
+      const pending = starting.get(job.memoryMb) ?? 0;
+      if (pending > 0) {
+        starting.set(job.memoryMb, pending - 1);
+        continue;
+      }
+      if (live >= this.size) {
+        const other = [...idle.values()].find((list) => list.length > 0)?.pop();
+        if (!other) break; // every worker is busy or starting: later jobs wait their turn
+        this.counts.recycled++;
+        other.retire(`making room for a ${job.memoryMb} MiB task`);
+        live--;
+      }
+      this.spawn(job.memoryMb);
+      live++;
+    }
+  }
+
+  private spawn(memoryMb: number): WorkerProcess {
+    const { logger, env } = this.opts;
+    const w = new WorkerProcess({ memoryMb, rssCheckMs: this.rssCheckMs, startTimeoutMs: this.startTimeoutMs, env, logger });
+    this.workers.add(w);
+    this.counts.spawned++;
+    w.ready.then(
+      () => {
+        this.counts.started++;
+        this.counts.startMsTotal += w.startMs ?? 0;
+        this.counts.lastStartMs = w.startMs;
+        this.pump();
+      },
+      () => {}, // handled when it exits (see onExit)
+    );
+    void w.exited.then(() => this.onExit(w));
+    return w;
+  }
+
+  private dispatch(w: WorkerProcess, job: Job): void {
+    void w.run(job.req).then((outcome) => {
+      this.outcomes[outcome.ok ? 'ok' : outcome.kind]++;
+      if (!outcome.ok && outcome.kind === 'invalid-output' && w.state !== 'dead') {
+        // A worker that sent junk may be in any state; it does not get another task.
+        w.kill('sent invalid output');
+      } else if (w.state === 'idle' && w.tasks >= this.maxTasksPerWorker) {
+        this.counts.recycled++;
+        w.retire('task limit reached');
+      }
+      if (w.state === 'dead') this.lost(w);
+      if (!outcome.ok) {
+        const level = outcome.kind === 'exception' ? 'info' : 'warn';
+        this.opts.logger?.[level]({ modulePath: job.req.modulePath, sha256: job.req.task.sha256, kind: outcome.kind }, outcome.message);
+      }
+      job.resolve(outcome);
+      this.pump();
+    });
+  }
+
+  /** Counts and replaces a worker lost to a failure; called when the loss is first noticed. */
+  private lost(w: WorkerProcess): void {
+    if (this.closed || w.retired || this.lostWorkers.has(w)) return;
+    this.lostWorkers.add(w);
+    this.counts.replaced++;
+    this.opts.logger?.warn({ pid: w.pid, memoryMb: w.memoryMb, reason: w.killReason ?? 'exited' }, 'service worker replaced');
+    // Replaced right away so the next task of this class finds a warm worker.
+    let live = 0;
+    for (const x of this.workers) if (x.state !== 'dead') live++;
+    if (live < this.size) this.spawn(w.memoryMb);
+  }
+
+  private onExit(w: WorkerProcess): void {
+    this.workers.delete(w);
+    if (this.closed) return;
+    if (w.startError) {
+      // A worker that cannot start fails the first task waiting for its class instead of being forked again
+      // in a loop: start-up failures (a broken install, no memory for a new process) tend to repeat.
+      this.opts.logger?.error({ err: w.startError, memoryMb: w.memoryMb }, 'service worker failed to start');
+      const i = this.queue.findIndex((j) => j.memoryMb === w.memoryMb);
+      if (i >= 0) {
+        const [job] = this.queue.splice(i, 1);
+        const now = isoDate();
+        const message = `no worker could be started: ${w.startError.message}`;
+        job.resolve({ ok: false, kind: 'crash', message, recoverable: true, started: now, completed: now });
+      }
+    } else if (w.startMs !== null) {
+      this.lost(w);
+    }
+    this.pump();
+  }
+}

@@ -1,0 +1,70 @@
+// Public types of the service runtime.
+
+import type { ServiceOutput, ServiceTask } from '../../services/service.js';
+
+export interface RunRequest {
+  /** Absolute path of the service module (exports `manifest` and `execute`). */
+  modulePath: string;
+  task: ServiceTask;
+  /** Local path of the file to analyse. */
+  filePath: string;
+  /** A fresh directory for this task, created by the caller; extracted files must be inside it. */
+  workDir: string;
+  /** Wall-clock limit from the moment a worker takes the task (queueing does not count). */
+  timeoutSeconds: number;
+  /** Memory ceiling of the worker; the pool's default when absent. */
+  memoryMb?: number;
+  /** Higher runs first when tasks queue; equal priorities run in arrival order. Default 0. */
+  priority?: number;
+}
+
+export type FailureKind = 'timeout' | 'crash' | 'oom' | 'exception' | 'invalid-output';
+
+export type RunOutcome =
+  | { ok: true; output: ServiceOutput; started: string; completed: string }
+  | { ok: false; kind: FailureKind; message: string; recoverable: boolean; started: string; completed: string };
+
+/** Pino-compatible: `logger.warn({ pid }, 'message')`. */
+export interface RuntimeLogger {
+  info(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+  error(obj: Record<string, unknown>, msg: string): void;
+}
+
+export interface PoolOptions {
+  /** Most worker processes alive at once, over all memory classes. Default: os.availableParallelism(). */
+  size?: number;
+  /** Memory ceiling for requests that do not give one. Default 1024. */
+  defaultMemoryMb?: number;
+  logger?: RuntimeLogger;
+  /** How often a busy worker's resident memory is checked; 0 disables the watchdog. Default 100. */
+  rssCheckMs?: number;
+  /** A worker is replaced after this many tasks, bounding slow leaks in services. Default 1000. */
+  maxTasksPerWorker?: number;
+  /** How long a new worker may take to report ready. Default 30000. */
+  startTimeoutMs?: number;
+  /**
+   * Environment of the workers. Default: the host's. Services parse hostile input, so a deployment whose
+   * environment holds secrets (database or storage credentials) should pass a reduced one.
+   */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface PoolStats {
+  size: number;
+  starting: number;
+  idle: number;
+  busy: number;
+  queued: number;
+  /** Pids of the live workers. */
+  pids: number[];
+  /** Workers forked so far. */
+  spawned: number;
+  /** Workers lost to a task failure (timeout, crash, oom, bad output) or that died on their own. */
+  replaced: number;
+  /** Healthy workers retired to make room for another memory class or after maxTasksPerWorker. */
+  recycled: number;
+  /** Milliseconds from fork to ready: the last and the mean. */
+  startMs: { last: number | null; mean: number | null };
+  outcomes: Record<'ok' | FailureKind, number>;
+}

@@ -1,0 +1,111 @@
+// Turning an ingest or submit request into a stored file and effective parameters: the checks and error
+// messages of Assemblyline's submission initialisation, shared by both endpoints.
+import { randomBytes } from 'node:crypto';
+import { rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileTooBig, type FileIntake } from '../files/file-intake.js';
+import type { FileRecord } from '../files/file-record.js';
+import { AssayError, badRequest } from '../errors.js';
+import { flattenMetadata, type SubmissionFile } from './record.js';
+import { resolveParams, type SubmissionParams, type Submitter } from './params.js';
+
+const HASH_METHODS = ['sha256', 'sha1', 'md5', 'tlsh', 'ssdeep'] as const;
+
+export interface SubmissionRequest {
+  /** The request's JSON block (the `json` part of a multipart upload, or the JSON body). */
+  data: Record<string, unknown>;
+  /** An uploaded file already written to a temporary path (multipart `bin`). */
+  upload?: { path: string; filename: string };
+}
+
+export interface InitOptions {
+  endpoint: 'ingest' | 'submit';
+  intake: FileIntake;
+  tmpDir: string;
+  maxFileSize: number;
+  ttl: number;
+  maxDtl: number;
+  allowUrlSubmissions: boolean;
+}
+
+export interface InitializedSubmission {
+  file: SubmissionFile;
+  record: FileRecord;
+  params: SubmissionParams;
+  metadata: Record<string, string>;
+}
+
+/** The text of an Assemblyline URI file: analysed by a downloader service like any other file. */
+export function uriFileContent(url: string): string {
+  return `# Assemblyline URI file\nuri: ${JSON.stringify(url)}\n`;
+}
+
+function refang(url: string): string {
+  return url.replace(/^hxxp/i, 'http').replace(/\[\.\]/g, '.').replace(/\[:\]/g, ':');
+}
+
+export async function initSubmission(req: SubmissionRequest, user: Submitter, opts: InitOptions): Promise<InitializedSubmission> {
+  const data = req.data;
+  const params = resolveParams(data, user, { ttl: opts.ttl, maxDtl: opts.maxDtl });
+  const metadata = flattenMetadata(data.metadata ?? {});
+  let name = typeof data.name === 'string' && data.name ? data.name : undefined;
+  let tmp: string | undefined;
+  let record: FileRecord | undefined;
+  let cartHeader: Record<string, unknown> | null = null;
+  let isUrl = false;
+  try {
+    let path = req.upload?.path;
+    if (req.upload) name ??= req.upload.filename.split(/[\\/]/).pop() || undefined;
+    if (!path) {
+      const text = typeof data.plaintext === 'string' ? Buffer.from(data.plaintext, 'utf8') : undefined;
+      const b64 = typeof data.base64 === 'string' ? Buffer.from(data.base64, 'base64') : undefined;
+      const inline = text?.length ? text : b64;
+      if (inline?.length) {
+        if (inline.length > opts.maxFileSize) throw fileTooBig(inline.length, opts.maxFileSize);
+        tmp = join(opts.tmpDir, `submit-${randomBytes(8).toString('hex')}`);
+        await writeFile(tmp, inline);
+        path = tmp;
+      } else if (typeof data.url === 'string' && data.url) {
+        if (!opts.allowUrlSubmissions) throw new AssayError(403, 'URL submissions are disabled in this system', {});
+        const url = refang(data.url.trim());
+        if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(url)) throw badRequest('Url provided is invalid.', {});
+        name = url;
+        isUrl = true;
+        params.description ||= `Inspection of URL: ${url}`;
+        tmp = join(opts.tmpDir, `uri-${randomBytes(8).toString('hex')}`);
+        await writeFile(tmp, uriFileContent(url));
+        path = tmp;
+      } else {
+        const method = HASH_METHODS.find((m) => typeof data[m] === 'string' && data[m]);
+        if (!method) throw badRequest('Missing file to scan. No binary or fetching method provided.', {});
+        const value = String(data[method]);
+        const found =
+          method === 'sha256'
+            ? await opts.intake.files.get(value.toLowerCase())
+            : (await opts.intake.files.search({ filter: { op: 'eq', field: method, value }, limit: 1 })).items[0] ?? null;
+        if (!found || !(await opts.intake.hasContent(found.sha256))) {
+          throw new AssayError(404, `${method.toUpperCase()} does not exist in Assemblyline and no external sources are available.`, {});
+        }
+        name ??= found.sha256;
+        record = (await opts.intake.resight(found.sha256, { classification: params.classification, ttlDays: params.ttl })) ?? undefined;
+      }
+    }
+    if (!record) {
+      if ((await stat(path!)).size === 0) throw badRequest('File empty.', {});
+      const res = await opts.intake.intake(path!, { name, classification: params.classification, ttlDays: params.ttl, ignoreSize: params.ignore_size });
+      record = res.record;
+      cartHeader = res.cartHeader;
+    }
+  } finally {
+    if (tmp) await rm(tmp, { force: true });
+  }
+  if (cartHeader) {
+    // The CaRT header's name wins over the upload's; its other keys become metadata.
+    const { name: cartName, classification: _c, ...rest } = cartHeader;
+    if (typeof cartName === 'string' && cartName) name = cartName;
+    Object.assign(metadata, flattenMetadata(rest));
+  }
+  name = (isUrl ? name : name?.split(/[\\/]/).pop()) || record.sha256;
+  params.description ||= `Inspection of file: ${name}`;
+  return { file: { name, sha256: record.sha256, size: record.size }, record, params, metadata };
+}

@@ -1,0 +1,171 @@
+// Submission parameters (Assemblyline's SubmissionParams): defaults, submission profiles, and how a request's
+// params are merged over them for the ingest and submit endpoints.
+import type { Role } from '../auth/roles.js';
+import { badRequest } from '../errors.js';
+
+export interface ServiceSelection {
+  selected: string[];
+  excluded: string[];
+  rescan: string[];
+  resubmit: string[];
+  runtime_excluded: string[];
+}
+
+export interface SubmissionParams {
+  classification: string;
+  deep_scan: boolean;
+  description: string;
+  filetype_override: string | null;
+  generate_alert: boolean;
+  groups: string[];
+  ignore_cache: boolean;
+  ignore_dynamic_recursion_prevention: boolean;
+  ignore_recursion_prevention: boolean;
+  ignore_filtering: boolean;
+  ignore_size: boolean;
+  never_drop: boolean;
+  malicious: boolean;
+  max_extracted: number;
+  max_supplementary: number;
+  priority: number;
+  profile: boolean;
+  psid: string | null;
+  quota_item: boolean;
+  services: ServiceSelection;
+  service_spec: Record<string, Record<string, unknown>>;
+  submitter: string;
+  trace: boolean;
+  ttl: number;
+  type: string;
+  initial_data: string | null;
+  auto_archive: boolean;
+  delete_after_archive: boolean;
+  use_archive_alternate_dtl: boolean;
+}
+
+export const DEFAULT_SERVICE_SELECTION = ['Filtering', 'Antivirus', 'Static Analysis', 'Extraction', 'Networking'];
+
+/** Profiles offered to users who may not customise submissions (Assemblyline's defaults). */
+export const SUBMISSION_PROFILES: Record<string, { display_name: string; services: string[] }> = {
+  static: { display_name: 'Static Analysis', services: DEFAULT_SERVICE_SELECTION },
+  static_with_internet: { display_name: 'Internet Connected Static Analysis', services: [...DEFAULT_SERVICE_SELECTION, 'Internet Connected'] },
+  static_with_dynamic: { display_name: 'Static + Dynamic Analysis', services: [...DEFAULT_SERVICE_SELECTION, 'Dynamic Analysis'] },
+};
+
+export function defaultParams(classification: string, ttl: number): SubmissionParams {
+  return {
+    classification,
+    deep_scan: false,
+    description: '',
+    filetype_override: null,
+    generate_alert: false,
+    groups: [],
+    ignore_cache: false,
+    ignore_dynamic_recursion_prevention: false,
+    ignore_recursion_prevention: false,
+    ignore_filtering: false,
+    ignore_size: false,
+    never_drop: false,
+    malicious: false,
+    max_extracted: 500,
+    max_supplementary: 500,
+    priority: 1000,
+    profile: false,
+    psid: null,
+    quota_item: false,
+    services: { selected: [...DEFAULT_SERVICE_SELECTION], excluded: [], rescan: [], resubmit: [], runtime_excluded: [] },
+    service_spec: {},
+    submitter: '',
+    trace: false,
+    ttl,
+    type: 'USER',
+    initial_data: null,
+    auto_archive: false,
+    delete_after_archive: false,
+    use_archive_alternate_dtl: false,
+  };
+}
+
+type Plain = Record<string, unknown>;
+const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Merge `over` into `base` recursively; the result keeps only keys SubmissionParams knows. */
+function mergeKnown(base: Plain, over: Plain, path = 'params'): Plain {
+  const out: Plain = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (!(k in base) || v === undefined) continue; // unknown keys are ignored, as the AL model ignores them
+    const cur = base[k];
+    if (v === null) {
+      if (cur === null) out[k] = null; // only nullable fields (psid, filetype_override, …) take null
+      continue;
+    }
+    if (cur === null) {
+      if (typeof v !== 'string') throw badRequest(`${path}.${k} must be a string or null`);
+      out[k] = v;
+      continue;
+    }
+    if (k === 'service_spec') {
+      if (!isPlain(v)) throw badRequest(`${path}.service_spec must be an object`);
+      out[k] = v;
+    } else if (isPlain(cur)) {
+      if (!isPlain(v)) throw badRequest(`${path}.${k} must be an object`);
+      out[k] = mergeKnown(cur, v, `${path}.${k}`);
+    } else if (Array.isArray(cur)) {
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw badRequest(`${path}.${k} must be a list of strings`);
+      out[k] = v;
+    } else if (typeof cur === 'number') {
+      const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+      if (typeof n !== 'number' || !Number.isInteger(n)) throw badRequest(`${path}.${k} must be an integer`);
+      out[k] = n;
+    } else if (typeof cur === 'boolean') {
+      if (typeof v !== 'boolean') throw badRequest(`${path}.${k} must be true or false`);
+      out[k] = v;
+    } else {
+      if (typeof v !== 'string') throw badRequest(`${path}.${k} must be a string`);
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+export interface ParamsRequest {
+  params?: unknown;
+  submission_profile?: unknown;
+  /** Top-level ingest type (the Python client's `type`). */
+  type?: unknown;
+}
+
+export interface Submitter {
+  uname: string;
+  groups: string[];
+  classification: string;
+  roles: Set<Role> | Role[];
+}
+
+/** The effective params of a request: defaults, then the chosen profile, then the request's own params. */
+export function resolveParams(req: ParamsRequest, user: Submitter, opts: { ttl: number; maxDtl: number }): SubmissionParams {
+  const roles = user.roles instanceof Set ? user.roles : new Set(user.roles);
+  const canCustomize = roles.has('submission_customize');
+  let base = defaultParams(user.classification, opts.ttl) as unknown as Plain;
+  if (req.submission_profile !== undefined) {
+    const name = String(req.submission_profile);
+    const profile = SUBMISSION_PROFILES[name];
+    if (!profile && !canCustomize) throw badRequest(`Submission profile '${name}' does not exist`);
+    if (profile) base = { ...base, services: { ...(base.services as Plain), selected: [...profile.services] } };
+  } else if (!canCustomize) {
+    throw badRequest(`You must specify a submission profile. One of: ${JSON.stringify(Object.keys(SUBMISSION_PROFILES))}`);
+  }
+  if (req.params !== undefined && !isPlain(req.params)) throw badRequest('params must be an object');
+  const requested = (req.params ?? {}) as Plain;
+  if (!canCustomize) {
+    // Without submission_customize a profile's service selection is fixed.
+    for (const k of ['services', 'service_spec']) if (k in requested) throw badRequest(`You are not allowed to change ${k} of a submission profile`);
+  }
+  const merged = mergeKnown(base, requested) as unknown as SubmissionParams;
+  if (!('groups' in requested)) merged.groups = [...user.groups];
+  merged.submitter = user.uname;
+  if (typeof req.type === 'string' && req.type && !('type' in requested)) merged.type = req.type;
+  if (opts.maxDtl > 0) merged.ttl = merged.ttl !== 0 ? Math.min(merged.ttl, opts.maxDtl) : opts.maxDtl;
+  if (merged.priority < 0 || merged.priority > 1500) throw badRequest('params.priority must be between 0 and 1500');
+  return merged;
+}
