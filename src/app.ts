@@ -69,7 +69,18 @@ export async function openCore(config: AssayConfig): Promise<Core> {
     defaultClassification: UNRESTRICTED,
     defaultTtlDays: config.submission.dtl,
   });
-  return { storage, accounts, sessions, authenticator, intake, tmpDir, close: () => storage.close() };
+  return {
+    storage,
+    accounts,
+    sessions,
+    authenticator,
+    intake,
+    tmpDir,
+    async close() {
+      await intake.close();
+      await storage.close();
+    },
+  };
 }
 
 export interface RunningServer {

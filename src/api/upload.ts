@@ -1,9 +1,10 @@
 // Reading an ingest or submit request: a multipart upload (`json` field + `bin` file, the Python client's
 // shape) streamed to a temporary file, or a JSON body. Nothing is held in memory whole.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { badRequest } from '../core/errors.js';
@@ -39,8 +40,25 @@ export async function readSubmissionRequest(req: FastifyRequest, tmpDir: string,
         }
         const path = join(tmpDir, `upload-${randomBytes(8).toString('hex')}`);
         upload = { path, filename: part.filename ?? '' };
-        await pipeline(part.file, createWriteStream(path));
+        // Hash while writing, so storing the upload needs no second read.
+        const hash = createHash('sha256');
+        let size = 0;
+        const head: Buffer[] = [];
+        let headLen = 0;
+        const tap = new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            hash.update(chunk);
+            size += chunk.length;
+            if (headLen < 64) {
+              head.push(chunk.subarray(0, 64 - headLen));
+              headLen += Math.min(chunk.length, 64 - headLen);
+            }
+            cb(null, chunk);
+          },
+        });
+        await pipeline(part.file, tap, createWriteStream(path));
         if (part.file.truncated) throw fileTooBig(part.file.bytesRead, maxFileSize);
+        upload.digest = { sha256: hash.digest('hex'), size, head: Buffer.concat(head) };
       } else if (part.fieldname === 'json') {
         try {
           const parsed = JSON.parse(String(part.value));

@@ -76,6 +76,9 @@ export async function openPipeline(config: AssayConfig, storage: Storage, intake
     { ...DEFAULT_INGESTER_CONFIG, maxInflight: config.ingester.maxInflight, maxFileSize: config.submission.maxFileSize },
     log,
   );
+  ingester.prepareFile = async (file, p) => {
+    await intake.recordStored(file.sha256, { name: file.name, classification: p.classification, ttlDays: p.ttl, ignoreSize: true });
+  };
   const alerter = new Alerter(ds, config.submission.verdicts);
   ingester.onFinalized = async (msg, sub) => {
     await alerter.onIngestFinalized(msg, sub);

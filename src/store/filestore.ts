@@ -6,8 +6,11 @@ export type BlobSource = Uint8Array | Readable | { path: string };
 
 export interface Filestore {
   readonly engine: string;
-  /** Store the blob. The engine verifies the bytes hash to `sha256` and rejects a mismatch. */
-  put(sha256: string, source: BlobSource): Promise<void>;
+  /**
+   * Store the blob. The engine verifies the bytes hash to `sha256` and rejects a mismatch, unless the caller
+   * says it has just hashed these very bytes itself (`verified`), which saves a second read.
+   */
+  put(sha256: string, source: BlobSource, opts?: PutOptions): Promise<void>;
   get(sha256: string): Promise<Buffer | null>;
   /** A stream of the blob, or null when absent. `start`/`end` are inclusive byte offsets. */
   stream(sha256: string, range?: { start?: number; end?: number }): Promise<Readable | null>;
@@ -17,6 +20,13 @@ export interface Filestore {
   /** A local path to read the blob from, downloading it to a temporary file if the engine is remote. */
   localPath(sha256: string): Promise<{ path: string; release(): Promise<void> } | null>;
   close(): Promise<void>;
+}
+
+export interface PutOptions {
+  /** The caller has just hashed these very bytes: skip verifying them again. */
+  verified?: boolean;
+  /** A `{path}` source is a temporary file the caller gives up: it may be moved instead of copied. */
+  consume?: boolean;
 }
 
 export class HashMismatchError extends Error {

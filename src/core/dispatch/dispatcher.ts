@@ -18,6 +18,14 @@ export interface DispatcherConfig {
   maxExtractionDepth: number;
 }
 
+/** An analysis cut short because the process is stopping; it resumes at the next start. */
+export class ShutdownInterruption extends Error {
+  constructor(sid: string) {
+    super(`analysis of ${sid} interrupted by shutdown`);
+    this.name = 'ShutdownInterruption';
+  }
+}
+
 interface FileJob {
   sha256: string;
   name: string;
@@ -130,7 +138,7 @@ export class Dispatcher {
     const jobs = input.files.map((f) => ({ sha256: f.sha256, name: f.name, depth: 0, tempData: {}, prevented: [] as string[] }));
     for (const j of jobs) run.depths.set(j.sha256, 0);
     await Promise.all(jobs.map((j) => this.analyseFile(run, j)));
-    if (this.stopping) throw new Error(`analysis of ${input.sid} interrupted by shutdown`);
+    if (this.stopping) throw new ShutdownInterruption(input.sid);
 
     const scores = [...run.scores.entries()].filter(([sha]) => !run.dropped.has(sha)).map(([, v]) => v);
     const done: SubmissionRecord = {

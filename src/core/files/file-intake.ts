@@ -1,14 +1,14 @@
 // Taking a file into the system: unwrap CaRT, hash and identify it in one read, store the bytes by sha256 and
 // create or freshen its record. Every upload path (ingest, submit, extracted children) goes through here.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Collection, Datastore } from '../../store/datastore.js';
 import type { Filestore } from '../../store/filestore.js';
 import { decodeCartFile, isCart, MANDATORY_HEADER_SIZE, readCartMetadata } from '../cart/index.js';
 import { AssayError } from '../errors.js';
-import { hashFile } from '../hashes/file-hasher.js';
-import { createIdentifier, IDENTIFY_HEADER_BYTES, type Identifier } from '../identify/index.js';
+import { DescribePool } from './describe-pool.js';
 import { recordSighting, type FileFacts, type FileRecord } from './file-record.js';
 
 export interface IntakeOptions {
@@ -63,7 +63,7 @@ async function declaresType(path: string): Promise<boolean> {
 
 export class FileIntake {
   readonly files: Collection<FileRecord>;
-  private identifier?: Promise<Identifier>;
+  private describer?: DescribePool;
 
   constructor(
     ds: Datastore,
@@ -73,28 +73,13 @@ export class FileIntake {
     this.files = ds.collection<FileRecord>('file');
   }
 
-  /** libmagic loads once, on first use. */
-  private getIdentifier(): Promise<Identifier> {
-    return (this.identifier ??= createIdentifier());
+  /** Hash and identify a local file without storing anything (in worker threads, started on first use). */
+  describe(path: string, name?: string): Promise<FileFacts> {
+    return (this.describer ??= new DescribePool()).describe(path, name);
   }
 
-  /** Hash and identify a local file without storing anything. */
-  async describe(path: string, name?: string): Promise<FileFacts> {
-    const [digests, identifier] = await Promise.all([hashFile(path, { headerSize: IDENTIFY_HEADER_BYTES }), this.getIdentifier()]);
-    const ident = identifier.identify(digests.header, { size: digests.size, name, path });
-    return {
-      sha256: digests.sha256,
-      sha1: digests.sha1,
-      md5: digests.md5,
-      ssdeep: digests.ssdeep,
-      tlsh: digests.tlsh,
-      size: digests.size,
-      entropy: digests.entropy,
-      type: digests.size === 0 ? 'empty' : ident.type,
-      magic: ident.magic,
-      mime: ident.mime,
-      header: digests.header,
-    };
+  async close(): Promise<void> {
+    await this.describer?.close();
   }
 
   /** True when the bytes of the file are in the filestore. */
@@ -103,54 +88,97 @@ export class FileIntake {
   }
 
   /** Count one more sighting of a file already stored (a submission by hash); null if unknown. */
-  async resight(sha256: string, opts: { classification?: string; ttlDays?: number } = {}): Promise<FileRecord | null> {
-    const rec = await this.files.update(sha256, (cur) =>
-      cur
-        ? recordSighting(cur, cur as unknown as FileFacts, {
-            classification: opts.classification ?? this.opts.defaultClassification,
-            ttlDays: opts.ttlDays ?? this.opts.defaultTtlDays,
-          })
-        : undefined,
-    );
-    return rec;
+  async resight(sha256: string, opts: IntakeOptions = {}): Promise<FileRecord | null> {
+    return this.files.update(sha256, (cur) => (cur ? recordSighting(cur, cur as unknown as FileFacts, this.sighting(opts)) : undefined));
   }
 
-  /** Take in the file at `path` (left in place; the caller owns it). */
-  async intake(path: string, opts: IntakeOptions = {}): Promise<IntakeResult> {
+  /**
+   * Run `use` on the file's content: `path` itself, or a temporary copy of what a CaRT wrapper holds (its
+   * header is passed along). Size limits apply to both.
+   */
+  private async unwrapped<T>(path: string, opts: IntakeOptions, use: (source: string, cartHeader: Record<string, unknown> | null) => Promise<T>): Promise<T> {
     const size = (await stat(path)).size;
-    if (size > this.opts.maxFileSize && !opts.ignoreSize) {
-      throw fileTooBig(size, this.opts.maxFileSize);
+    if (size > this.opts.maxFileSize && !opts.ignoreSize) throw fileTooBig(size, this.opts.maxFileSize);
+    if (opts.keepCart || size < MANDATORY_HEADER_SIZE || !isCart(await readHead(path, MANDATORY_HEADER_SIZE)) || (await declaresType(path))) {
+      return use(path, null);
     }
-    let source = path;
-    let cartHeader: Record<string, unknown> | null = null;
-    let unwrapped: string | undefined;
+    const inner = join(this.opts.tmpDir, `uncart-${randomBytes(8).toString('hex')}`);
     try {
-      if (!opts.keepCart && size >= MANDATORY_HEADER_SIZE && isCart(await readHead(path, MANDATORY_HEADER_SIZE)) && !(await declaresType(path))) {
-        unwrapped = join(this.opts.tmpDir, `uncart-${randomBytes(8).toString('hex')}`);
-        try {
-          cartHeader = (await decodeCartFile(path, unwrapped, { verify: true })).header;
-        } catch (err) {
-          throw new AssayError(400, `Invalid CaRT file: ${(err as Error).message}`);
-        }
-        source = unwrapped;
-        const inner = (await stat(source)).size;
-        if (inner > this.opts.maxFileSize && !opts.ignoreSize) throw fileTooBig(inner, this.opts.maxFileSize);
+      let header: Record<string, unknown>;
+      try {
+        header = (await decodeCartFile(path, inner, { verify: true })).header;
+      } catch (err) {
+        throw new AssayError(400, `Invalid CaRT file: ${(err as Error).message}`);
       }
+      const innerSize = (await stat(inner)).size;
+      if (innerSize > this.opts.maxFileSize && !opts.ignoreSize) throw fileTooBig(innerSize, this.opts.maxFileSize);
+      return await use(inner, header);
+    } finally {
+      await rm(inner, { force: true });
+    }
+  }
+
+  private sighting(opts: IntakeOptions) {
+    return {
+      classification: opts.classification ?? this.opts.defaultClassification,
+      ttlDays: opts.ttlDays ?? this.opts.defaultTtlDays,
+      isSupplementary: opts.isSupplementary,
+      isSectionImage: opts.isSectionImage,
+    };
+  }
+
+  /** Take in the file at `path` (left in place; the caller owns it): store it, describe it, record it. */
+  async intake(path: string, opts: IntakeOptions = {}): Promise<IntakeResult> {
+    return this.unwrapped(path, opts, async (source, cartHeader) => {
       const name = opts.name ?? (typeof cartHeader?.name === 'string' ? cartHeader.name : undefined);
       const facts = await this.describe(source, name);
       const isNew = !(await this.filestore.exists(facts.sha256));
-      if (isNew) await this.filestore.put(facts.sha256, { path: source });
-      const record = (await this.files.update(facts.sha256, (cur) =>
-        recordSighting(cur, facts, {
-          classification: opts.classification ?? this.opts.defaultClassification,
-          ttlDays: opts.ttlDays ?? this.opts.defaultTtlDays,
-          isSupplementary: opts.isSupplementary,
-          isSectionImage: opts.isSectionImage,
-        }),
-      ))!;
+      if (isNew) await this.filestore.put(facts.sha256, { path: source }, { verified: true });
+      const record = (await this.files.update(facts.sha256, (cur) => recordSighting(cur, facts, this.sighting(opts))))!;
       return { record, cartHeader, isNew };
+    });
+  }
+
+  /**
+   * Store the file's bytes (a single sha256 pass) and leave describing it for later (`recordStored`): the fast
+   * path of high-rate ingestion, which must answer before the costly identification and fuzzy hashing.
+   */
+  async store(path: string, opts: IntakeOptions = {}): Promise<{ sha256: string; size: number; cartHeader: Record<string, unknown> | null }> {
+    return this.unwrapped(path, opts, async (source, cartHeader) => {
+      const hash = createHash('sha256');
+      let size = 0;
+      for await (const chunk of createReadStream(source, { highWaterMark: 1 << 20 })) {
+        hash.update(chunk as Buffer);
+        size += (chunk as Buffer).length;
+      }
+      const sha256 = hash.digest('hex');
+      if (!(await this.filestore.exists(sha256))) await this.filestore.put(sha256, { path: source }, { verified: true });
+      return { sha256, size, cartHeader };
+    });
+  }
+
+  /**
+   * `store` for a temporary upload that was hashed while it was received: the file is moved into the
+   * filestore as it is (unless it is a CaRT to unwrap), with no further reading.
+   */
+  async storeUpload(path: string, digest: { sha256: string; size: number; head: Uint8Array }, opts: IntakeOptions = {}): Promise<{ sha256: string; size: number; cartHeader: Record<string, unknown> | null }> {
+    if (!opts.keepCart && isCart(digest.head)) return this.store(path, opts);
+    if (digest.size > this.opts.maxFileSize && !opts.ignoreSize) throw fileTooBig(digest.size, this.opts.maxFileSize);
+    await this.filestore.put(digest.sha256, { path }, { verified: true, consume: true });
+    return { sha256: digest.sha256, size: digest.size, cartHeader: null };
+  }
+
+  /** Create or freshen the record of a stored file, describing it from the filestore if it is new. */
+  async recordStored(sha256: string, opts: IntakeOptions = {}): Promise<FileRecord> {
+    const known = await this.resight(sha256, opts);
+    if (known) return known;
+    const local = await this.filestore.localPath(sha256);
+    if (!local) throw new AssayError(404, `File ${sha256} is not in the filestore`);
+    try {
+      const facts = await this.describe(local.path, opts.name);
+      return (await this.files.update(sha256, (cur) => recordSighting(cur, facts, this.sighting(opts))))!;
     } finally {
-      if (unwrapped) await rm(unwrapped, { force: true });
+      await local.release();
     }
   }
 }

@@ -72,6 +72,11 @@ export class Ingester {
   private readonly active = new Set<Promise<void>>();
   /** Called for every finalised ingest (alerts hook in here). */
   onFinalized?: CompletionHook;
+  /**
+   * Makes sure the file has its record (identification and hashes), which the ingest API leaves to this
+   * background path so that accepting an ingest stays cheap.
+   */
+  prepareFile?: (file: SubmissionFile, params: SubmissionParams) => Promise<void>;
 
   constructor(
     ds: Datastore,
@@ -182,7 +187,10 @@ export class Ingester {
       for (const item of batch.items) {
         const claimed = await this.records.update(item.id, (cur) => (cur && cur.state === 'queued' ? { ...cur, state: 'scanning' } : undefined));
         if (!claimed || claimed.state !== 'scanning' || item.state !== 'queued') continue;
-        const job = this.process(item.id, claimed).catch((err) => this.log.error({ err, ingest_id: item.id }, 'ingest failed'));
+        const job = this.process(item.id, claimed).catch((err: Error) => {
+          // Work interrupted by a stop stays recorded and resumes at the next start.
+          if (err.name !== 'ShutdownInterruption') this.log.error({ err, ingest_id: item.id }, 'ingest failed');
+        });
         this.active.add(job);
         void job.finally(() => {
           this.active.delete(job);
@@ -201,6 +209,13 @@ export class Ingester {
       return this.finalize(id, rec, sub.sid, null, `File too large (${file.size} > ${this.cfg.maxFileSize})`);
     }
     if (p.priority === 0 && !p.never_drop) return this.finalize(id, rec, sub.sid, null, 'Skipped');
+    if (this.prepareFile) {
+      try {
+        await this.prepareFile(file, p);
+      } catch (err) {
+        return this.finalize(id, rec, sub.sid, null, `File could not be prepared for analysis: ${(err as Error).message}`);
+      }
+    }
 
     if (!p.ignore_cache) {
       const hit = await this.cached(rec.scan_key);

@@ -2,30 +2,17 @@
 // memory ceiling, and turning whatever happens to it (result, throw, exit, signal, hang, memory blow-up) into a
 // RunOutcome. The host never trusts the worker to stop itself: limits are enforced from outside with SIGKILL.
 
+import { siblingEntry } from '../util/entry.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { isoDate } from '../util/time.js';
 import { checkOutput } from './output.js';
 import { parseWorkerMessage, type HostMessage, type WorkerMessage } from './protocol.js';
 import type { ServiceOutput } from '../../services/service.js';
 import type { FailureKind, RunOutcome, RunRequest, RuntimeLogger } from './types.js';
 
-// Tests and development run the TypeScript sources through tsx; the build runs the compiled JavaScript. The
-// worker entry sits next to this file either way, and a .ts entry needs tsx loaded in the child as well.
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const ENTRY = fileURLToPath(new URL(FROM_SOURCE ? './worker-main.ts' : './worker-main.js', import.meta.url));
-
-function tsxImport(): string {
-  try {
-    // Absolute, so the child finds tsx whatever its working directory is.
-    return import.meta.resolve('tsx');
-  } catch {
-    return 'tsx';
-  }
-}
-const EXEC_ARGV = FROM_SOURCE ? ['--import', tsxImport()] : [];
+const { path: ENTRY, execArgv: EXEC_ARGV } = siblingEntry(import.meta.url, 'worker-main');
 
 /** Where the host can read a child's resident memory without the child's help (Linux). */
 const PROC_AVAILABLE = existsSync('/proc/self/status');

@@ -14,8 +14,8 @@ const HASH_METHODS = ['sha256', 'sha1', 'md5', 'tlsh', 'ssdeep'] as const;
 export interface SubmissionRequest {
   /** The request's JSON block (the `json` part of a multipart upload, or the JSON body). */
   data: Record<string, unknown>;
-  /** An uploaded file already written to a temporary path (multipart `bin`). */
-  upload?: { path: string; filename: string };
+  /** An uploaded file already written to a temporary path (multipart `bin`), hashed on the way in. */
+  upload?: { path: string; filename: string; digest?: { sha256: string; size: number; head: Buffer } };
 }
 
 export interface InitOptions {
@@ -30,7 +30,8 @@ export interface InitOptions {
 
 export interface InitializedSubmission {
   file: SubmissionFile;
-  record: FileRecord;
+  /** The file record; absent on the ingest path, where describing the file is left to the ingester. */
+  record?: FileRecord;
   params: SubmissionParams;
   metadata: Record<string, string>;
 }
@@ -51,6 +52,7 @@ export async function initSubmission(req: SubmissionRequest, user: Submitter, op
   let name = typeof data.name === 'string' && data.name ? data.name : undefined;
   let tmp: string | undefined;
   let record: FileRecord | undefined;
+  let stored: { sha256: string; size: number } | undefined;
   let cartHeader: Record<string, unknown> | null = null;
   let isUrl = false;
   try {
@@ -92,9 +94,17 @@ export async function initSubmission(req: SubmissionRequest, user: Submitter, op
     }
     if (!record) {
       if ((await stat(path!)).size === 0) throw badRequest('File empty.', {});
-      const res = await opts.intake.intake(path!, { name, classification: params.classification, ttlDays: params.ttl, ignoreSize: params.ignore_size });
-      record = res.record;
-      cartHeader = res.cartHeader;
+      const intakeOpts = { name, classification: params.classification, ttlDays: params.ttl, ignoreSize: params.ignore_size };
+      if (opts.endpoint === 'ingest') {
+        const digest = path === req.upload?.path ? req.upload?.digest : undefined;
+        const res = digest ? await opts.intake.storeUpload(path!, digest, intakeOpts) : await opts.intake.store(path!, intakeOpts);
+        stored = { sha256: res.sha256, size: res.size };
+        cartHeader = res.cartHeader;
+      } else {
+        const res = await opts.intake.intake(path!, intakeOpts);
+        record = res.record;
+        cartHeader = res.cartHeader;
+      }
     }
   } finally {
     if (tmp) await rm(tmp, { force: true });
@@ -105,7 +115,9 @@ export async function initSubmission(req: SubmissionRequest, user: Submitter, op
     if (typeof cartName === 'string' && cartName) name = cartName;
     Object.assign(metadata, flattenMetadata(rest));
   }
-  name = (isUrl ? name : name?.split(/[\\/]/).pop()) || record.sha256;
+  const file = record ?? stored!;
+  if (file.size === 0) throw badRequest('File empty.', {});
+  name = (isUrl ? name : name?.split(/[\\/]/).pop()) || file.sha256;
   params.description ||= `Inspection of file: ${name}`;
-  return { file: { name, sha256: record.sha256, size: record.size }, record, params, metadata };
+  return { file: { name, sha256: file.sha256, size: file.size }, record, params, metadata };
 }

@@ -91,5 +91,6 @@ export function compileFilter(filter: Filter | undefined, spec?: CollectionSpec)
 
 export function compileSort(sort: SortKey[] | undefined): string {
   if (!sort?.length) return 'ORDER BY rowid';
-  return `ORDER BY ${sort.map((s) => `${fieldExpr(s.field)} ${s.dir === 'desc' ? 'DESC' : 'ASC'}`).join(', ')}, id`;
+  // rowid breaks ties: every index ends with it, so an index matching the sort keys still serves the order.
+  return `ORDER BY ${sort.map((s) => `${fieldExpr(s.field)} ${s.dir === 'desc' ? 'DESC' : 'ASC'}`).join(', ')}, rowid`;
 }
