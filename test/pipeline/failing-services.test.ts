@@ -96,3 +96,35 @@ describe('live watch queues', () => {
     assert.equal((await call(s.url, '/api/v4/live/get_message/nope/', { headers: adminHeaders })).status, 400);
   });
 });
+
+describe('extracted files over the size limit', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ config: { submission: { maxFileSize: 4096 }, services: { paths: [join(ROOT, 'test', 'fixtures', 'pipeline')], workers: 1 } } });
+  });
+  after(() => s.stop());
+
+  it('are left out and named in the result, and the submission completes', async () => {
+    const { Uint8ArrayReader, Uint8ArrayWriter, ZipWriter } = await import('@zip.js/zip.js');
+    const w = new ZipWriter(new Uint8ArrayWriter());
+    await w.add('big.txt', new Uint8ArrayReader(Buffer.alloc(20_000, 0x41)));
+    await w.add('small.txt', new Uint8ArrayReader(Buffer.from('EVIL but small')));
+    const zip = Buffer.from(await w.close());
+    assert.ok(zip.length < 4096);
+    const r = await call(s.url, '/api/v4/submit/', { method: 'POST', headers: adminHeaders, json: { name: 'z.zip', base64: zip.toString('base64') } });
+    assert.equal(r.status, 200, r.text);
+    const sid = r.body.api_response.sid;
+    let full;
+    for (let i = 0; i < 100; i++) {
+      full = (await call(s.url, `/api/v4/submission/full/${sid}/`, { headers: adminHeaders })).body.api_response;
+      if (full.state === 'completed') break;
+      await sleep(100);
+    }
+    assert.equal(full.state, 'completed');
+    assert.equal(full.max_score, 1000, 'the small member was analysed');
+    const unzip = Object.values(full.results).find((x: any) => x.response.service_name === 'Unzipper') as any;
+    assert.deepEqual(unzip.response.extracted.map((x: any) => x.name), ['small.txt']);
+    const note = unzip.result.sections.find((x: any) => x.title_text === 'Extracted files that were not kept');
+    assert.match(note.body, /big\.txt: File too big to be scanned \(20000 > 4096\)/);
+  });
+});

@@ -99,7 +99,15 @@ export async function runServiceTask(stores: TaskStores, svc: RegisteredService,
           timeoutSeconds: svc.manifest.timeoutSeconds,
           memoryMb: svc.manifest.memoryMb,
         });
-        if (outcome.ok) return await storeOutput(stores, svc, task, file, outcome.output, outcome.started, outcome.completed, s);
+        if (outcome.ok) {
+          try {
+            return await storeOutput(stores, svc, task, file, outcome.output, outcome.started, outcome.completed, s);
+          } catch (err) {
+            const out = errorOutcome(svc, task, 'EXCEPTION', `The result could not be stored: ${(err as Error).message}`, s);
+            await stores.errors.put(out.key, (out as { record: ErrorRecord }).record);
+            return out;
+          }
+        }
         last = outcome.message;
         if (!outcome.recoverable) {
           const out = errorOutcome(svc, task, 'EXCEPTION', outcome.message, s);
@@ -129,16 +137,29 @@ async function storeOutput(
   s: RunSettings,
 ): Promise<TaskOutcome> {
   const extracted = new Map<string, string>();
+  const dropped: string[] = [];
   for (const x of output.extracted ?? []) {
-    const got = await stores.intake.intake(x.path, {
-      name: x.name,
-      classification: s.classification,
-      ttlDays: s.ttlDays,
-      isSupplementary: x.supplementary,
-      isSectionImage: x.isSectionImage,
-      keepCart: true,
-    });
-    extracted.set(x.path, got.record.sha256);
+    try {
+      const got = await stores.intake.intake(x.path, {
+        name: x.name,
+        classification: s.classification,
+        ttlDays: s.ttlDays,
+        isSupplementary: x.supplementary,
+        isSectionImage: x.isSectionImage,
+        keepCart: true,
+      });
+      extracted.set(x.path, got.record.sha256);
+    } catch (err) {
+      // A file the system will not keep (too big, unreadable) is left out and said so in the result.
+      dropped.push(`${x.name}: ${(err as Error).message}`);
+    }
+  }
+  if (dropped.length) {
+    output = {
+      ...output,
+      extracted: (output.extracted ?? []).filter((x) => extracted.has(x.path)),
+      sections: [...output.sections, { title: 'Extracted files that were not kept', body: dropped.join('\n'), bodyFormat: 'TEXT' }],
+    };
   }
   const built = buildResult(output, {
     manifest: svc.manifest,
