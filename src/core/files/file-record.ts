@@ -1,17 +1,23 @@
 // The file record (Assemblyline's `file` model): what a file is and when it was seen, keyed by sha256.
 import { isoDate } from '../util/time.js';
 
-export interface FileRecord {
+/** What describing a file finds: digests, size, entropy, type, and its first bytes. */
+export interface FileFacts {
   sha256: string;
   sha1: string;
   md5: string;
   ssdeep: string;
   tlsh: string | null;
   size: number;
+  entropy: number;
   type: string;
   magic: string;
   mime: string | null;
-  entropy: number;
+  header: Uint8Array;
+}
+
+/** The stored record: the facts (all but the header bytes) plus what the system tracks about the file. */
+export interface FileRecord extends Omit<FileFacts, 'header'> {
   /** First 64 bytes, printable ASCII kept and everything else shown as '.'. */
   ascii: string;
   /** First 64 bytes in lowercase hex. */
@@ -27,20 +33,6 @@ export interface FileRecord {
   label_categories: { info: string[]; technique: string[]; attribution: string[] };
   comments: unknown[];
   uri_info?: Record<string, unknown> | null;
-}
-
-export interface FileFacts {
-  sha256: string;
-  sha1: string;
-  md5: string;
-  ssdeep: string;
-  tlsh: string | null;
-  size: number;
-  entropy: number;
-  type: string;
-  magic: string;
-  mime: string | null;
-  header: Uint8Array;
 }
 
 export function dotdump(bytes: Uint8Array): string {

@@ -13,6 +13,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { hashFile } from './file-hasher.js';
 import { Ssdeep, ssdeepCompare, ssdeepHash } from './ssdeep.js';
 import { Tlsh, tlshDiff } from './tlsh.js';
+import { seededBytes } from './test-support.js';
 
 const CI = process.env.CI === 'true';
 const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -76,25 +77,12 @@ function corpusFiles(): string[] {
 }
 
 /** Deterministic pseudo-random bytes (xorshift32), so failures are reproducible. */
-function randomBytes(n: number, seed: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    b[i] = x & 255;
-  }
-  return b;
-}
 
 /** `period` random bytes repeated up to `total`, then `zeros` zero bytes: triggers at the same spots
  * in every period fill the digest to its 64-character limit, and a run of 7+ zeros leaves the rolling
  * hash at 0, the case where libfuzzy's handling of the final character differs. */
 function periodic(period: number, total: number, zeros: number): Buffer {
-  const block = randomBytes(period, period);
+  const block = seededBytes(period, period);
   const b = Buffer.alloc(total + zeros);
   for (let i = 0; i < total; i++) b[i] = block[i % period];
   return b;
@@ -106,16 +94,16 @@ function generatedInputs(): Map<string, Buffer> {
     0, 1, 2, 6, 7, 8, 49, 50, 51, 191, 192, 193, 255, 256, 257, 511, 512, 513, 1023, 1024, 4095, 4096, 6143, 6144,
     6145, 12287, 12288, 12289, 24576, 98303, 98304, 98305, 196608, 1_000_000, 3_145_727, 3_145_728, 3_145_729,
   ];
-  for (const n of sizes) cases.set(`random-${n}`, randomBytes(n, n + 1));
-  cases.set('random-3000000', randomBytes(3_000_000, 77));
+  for (const n of sizes) cases.set(`random-${n}`, seededBytes(n, n + 1));
+  cases.set('random-3000000', seededBytes(3_000_000, 77));
   cases.set('zeros-300', Buffer.alloc(300));
   cases.set('zeros-10000', Buffer.alloc(10_000));
   cases.set('ff-5000', Buffer.alloc(5000, 0xff));
   cases.set('abc-1M', Buffer.from('abc'.repeat(350_000)));
   cases.set('sentence-100k', Buffer.from('The quick brown fox jumps over the lazy dog.\n'.repeat(2300)));
-  cases.set('two-symbols-20k', Buffer.from(randomBytes(20_000, 5).map((b) => b & 1)));
-  cases.set('random-100k-zero-tail', Buffer.concat([randomBytes(100_000, 9), Buffer.alloc(64)]));
-  cases.set('random-100k-zero-tail-6', Buffer.concat([randomBytes(100_000, 10), Buffer.alloc(6)]));
+  cases.set('two-symbols-20k', Buffer.from(seededBytes(20_000, 5).map((b) => b & 1)));
+  cases.set('random-100k-zero-tail', Buffer.concat([seededBytes(100_000, 9), Buffer.alloc(64)]));
+  cases.set('random-100k-zero-tail-6', Buffer.concat([seededBytes(100_000, 10), Buffer.alloc(6)]));
   for (const [p, total] of [
     [1000, 2_000_000],
     [257, 300_000],
@@ -227,10 +215,10 @@ describe('hash parity with the ssdeep and tlsh command line tools', () => {
       [200_000, 2],
       [1_500_000, 3],
     ]) {
-      const base = randomBytes(n, seed);
+      const base = seededBytes(n, seed);
       const edited = Buffer.from(base);
       for (let i = 0; i < n; i += Math.floor(n / 40)) edited[i] ^= 0x5a;
-      const inserted = Buffer.concat([base.subarray(0, n >> 1), randomBytes(n >> 6, 99), base.subarray(n >> 1)]);
+      const inserted = Buffer.concat([base.subarray(0, n >> 1), seededBytes(n >> 6, 99), base.subarray(n >> 1)]);
       for (const d of [base, edited, inserted, base.subarray(0, (n * 2) / 3), base.subarray(0, n >> 1), base.subarray(n >> 2)]) {
         digests.push(ssdeepHash(d));
       }
@@ -268,7 +256,7 @@ describe('hash parity with the ssdeep and tlsh command line tools', () => {
       [5_000, 1],
       [300_000, 2],
     ]) {
-      const base = randomBytes(n, seed);
+      const base = seededBytes(n, seed);
       const edited = Buffer.from(base);
       for (let i = 0; i < n; i += 97) edited[i] = 0;
       for (const d of [base, edited, base.subarray(0, n >> 1), base.subarray(0, 600)]) {

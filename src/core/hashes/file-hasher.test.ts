@@ -7,22 +7,10 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { FileHasher, hashFile, shannonEntropy } from './file-hasher.js';
 import { ssdeepHash } from './ssdeep.js';
 import { Tlsh } from './tlsh.js';
+import { seededBytes } from './test-support.js';
 
 const CI = process.env.CI === 'true';
 
-function randomBytes(n: number, seed: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    b[i] = x & 255;
-  }
-  return b;
-}
 
 /** Entropy the plain way, to check the histogram-based one against. */
 function naiveEntropy(data: Uint8Array): number {
@@ -44,9 +32,9 @@ describe('FileHasher and hashFile', () => {
     empty: Buffer.alloc(0),
     one: Buffer.from([0x4d]),
     text: Buffer.from('The quick brown fox jumps over the lazy dog.\n'.repeat(100)),
-    random: randomBytes(300_001, 6),
+    random: seededBytes(300_001, 6),
     constant: Buffer.alloc(100_000, 0x41),
-    big: randomBytes(3 * 1024 * 1024 + 17, 7),
+    big: seededBytes(3 * 1024 * 1024 + 17, 7),
   };
   const path = (name: string) => join(dir, name);
 
@@ -104,7 +92,7 @@ describe('FileHasher and hashFile', () => {
       const e = (await hashFile(path(name))).entropy;
       assert.ok(Math.abs(e - naiveEntropy(files[name])) < 1e-12, name);
     }
-    const half = Buffer.from(randomBytes(10_000, 3).map((b) => b & 1));
+    const half = Buffer.from(seededBytes(10_000, 3).map((b) => b & 1));
     assert.ok(Math.abs(new FileHasher().update(half).finish().entropy - naiveEntropy(half)) < 1e-12);
     assert.equal(shannonEntropy(new Float64Array(256), 0), 0);
   });

@@ -4,24 +4,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Ssdeep, ssdeepCompare, ssdeepHash } from './ssdeep.js';
+import { seededBytes } from './test-support.js';
 
-function randomBytes(n: number, seed: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    b[i] = x & 255;
-  }
-  return b;
-}
 
 /** 257 random bytes repeated to 300000 bytes, then 7 zero bytes. */
 function periodicZeroTail(): Buffer {
-  const block = randomBytes(257, 257);
+  const block = seededBytes(257, 257);
   const b = Buffer.alloc(300_007);
   for (let i = 0; i < 300_000; i++) b[i] = block[i % 257];
   return b;
@@ -30,11 +18,11 @@ function periodicZeroTail(): Buffer {
 const GOLDEN: Array<[string, () => Buffer, string]> = [
   ['empty', () => Buffer.alloc(0), '3::'],
   ['one byte', () => Buffer.from('A'), '3:k:k'],
-  ['100 random bytes', () => randomBytes(100, 4), '3:pC61ORrXI9coAxTSE35Y3aGiVQ4Nv9yjzWnwo:sYORrQdkT335bGiVjyj6wo'],
-  ['300 random bytes', () => randomBytes(300, 3), '6:0aH6RVRElpTGPyPZArLSL+34ima/4PPMBNcmLXIu+tW0/Y2I:0TmJArLSK3pmauEBNLYFtJ/XI'],
+  ['100 random bytes', () => seededBytes(100, 4), '3:pC61ORrXI9coAxTSE35Y3aGiVQ4Nv9yjzWnwo:sYORrQdkT335bGiVjyj6wo'],
+  ['300 random bytes', () => seededBytes(300, 3), '6:0aH6RVRElpTGPyPZArLSL+34ima/4PPMBNcmLXIu+tW0/Y2I:0TmJArLSK3pmauEBNLYFtJ/XI'],
   [
     '70000 random bytes',
-    () => randomBytes(70_000, 42),
+    () => seededBytes(70_000, 42),
     '1536:PqGqMNPB47aLmuOIiGwW3VXLWKq54lDVe/qpHQIhQGycvw0mPp0pEGCnrv6:PCMMamAw2VWKcg6qpN+wo0m+J',
   ],
   [
@@ -57,7 +45,7 @@ describe('Ssdeep', () => {
   }
 
   it('gives the same digest whatever the chunking', () => {
-    const data = Buffer.concat([randomBytes(150_000, 11), periodicZeroTail().subarray(0, 40_000)]);
+    const data = Buffer.concat([seededBytes(150_000, 11), periodicZeroTail().subarray(0, 40_000)]);
     const whole = ssdeepHash(data);
     for (const size of [1, 7, 4096, 65_537]) {
       const s = new Ssdeep();
@@ -76,7 +64,7 @@ describe('Ssdeep', () => {
   });
 
   it('lets digest() be called mid-stream, like libfuzzy', () => {
-    const data = randomBytes(50_000, 5);
+    const data = seededBytes(50_000, 5);
     const s = new Ssdeep();
     s.update(data.subarray(0, 20_000));
     assert.equal(s.digest(), ssdeepHash(data.subarray(0, 20_000)));
@@ -100,7 +88,7 @@ describe('ssdeepCompare', () => {
   it('scores identical digests 100 and unrelated ones 0', () => {
     assert.equal(ssdeepCompare(a, a), 100);
     assert.equal(ssdeepCompare('3::', '3::'), 100);
-    assert.equal(ssdeepCompare(a, ssdeepHash(randomBytes(4000, 1))), 0);
+    assert.equal(ssdeepCompare(a, ssdeepHash(seededBytes(4000, 1))), 0);
   });
 
   it('matches scores printed by the ssdeep tool', () => {
@@ -116,8 +104,8 @@ describe('ssdeepCompare', () => {
   });
 
   it('is symmetric, ignores a trailing file name and compares adjacent block sizes only', () => {
-    const x = ssdeepHash(randomBytes(200_000, 2));
-    const y = ssdeepHash(randomBytes(200_000, 2).subarray(0, 120_000));
+    const x = ssdeepHash(seededBytes(200_000, 2));
+    const y = ssdeepHash(seededBytes(200_000, 2).subarray(0, 120_000));
     assert.ok(ssdeepCompare(x, y) > 50);
     assert.equal(ssdeepCompare(x, y), ssdeepCompare(y, x));
     assert.equal(ssdeepCompare(`${x},"file one"`, y), ssdeepCompare(x, y));
