@@ -28,7 +28,8 @@ export async function readSubmissionRequest(req: FastifyRequest, tmpDir: string,
   let data: Record<string, unknown> = {};
   let upload: SubmissionRequest['upload'];
   const cleanup = async () => {
-    if (upload) await rm(upload.path, { force: true });
+    // An upload moved into the filestore is gone already; only a left-over temporary file is removed.
+    if (upload && !upload.consumed) await rm(upload.path, { force: true });
   };
   try {
     // The size limit is one byte over the maximum so an oversize file is detected, not silently cut.

@@ -161,11 +161,15 @@ export class FileIntake {
    * `store` for a temporary upload that was hashed while it was received: the file is moved into the
    * filestore as it is (unless it is a CaRT to unwrap), with no further reading.
    */
-  async storeUpload(path: string, digest: { sha256: string; size: number; head: Uint8Array }, opts: IntakeOptions = {}): Promise<{ sha256: string; size: number; cartHeader: Record<string, unknown> | null }> {
-    if (!opts.keepCart && isCart(digest.head)) return this.store(path, opts);
+  async storeUpload(
+    path: string,
+    digest: { sha256: string; size: number; head: Uint8Array },
+    opts: IntakeOptions = {},
+  ): Promise<{ sha256: string; size: number; cartHeader: Record<string, unknown> | null; consumed: boolean }> {
+    if (!opts.keepCart && isCart(digest.head)) return { ...(await this.store(path, opts)), consumed: false };
     if (digest.size > this.opts.maxFileSize && !opts.ignoreSize) throw fileTooBig(digest.size, this.opts.maxFileSize);
     await this.filestore.put(digest.sha256, { path }, { verified: true, consume: true });
-    return { sha256: digest.sha256, size: digest.size, cartHeader: null };
+    return { sha256: digest.sha256, size: digest.size, cartHeader: null, consumed: true };
   }
 
   /** Create or freshen the record of a stored file, describing it from the filestore if it is new. */

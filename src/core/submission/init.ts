@@ -15,7 +15,7 @@ export interface SubmissionRequest {
   /** The request's JSON block (the `json` part of a multipart upload, or the JSON body). */
   data: Record<string, unknown>;
   /** An uploaded file already written to a temporary path (multipart `bin`), hashed on the way in. */
-  upload?: { path: string; filename: string; digest?: { sha256: string; size: number; head: Buffer } };
+  upload?: { path: string; filename: string; digest?: { sha256: string; size: number; head: Buffer }; consumed?: boolean };
 }
 
 export interface InitOptions {
@@ -93,11 +93,12 @@ export async function initSubmission(req: SubmissionRequest, user: Submitter, op
       }
     }
     if (!record) {
-      if ((await stat(path!)).size === 0) throw badRequest('File empty.', {});
+      const digest = path === req.upload?.path ? req.upload?.digest : undefined;
+      if ((digest?.size ?? (await stat(path!)).size) === 0) throw badRequest('File empty.', {});
       const intakeOpts = { name, classification: params.classification, ttlDays: params.ttl, ignoreSize: params.ignore_size };
       if (opts.endpoint === 'ingest') {
-        const digest = path === req.upload?.path ? req.upload?.digest : undefined;
         const res = digest ? await opts.intake.storeUpload(path!, digest, intakeOpts) : await opts.intake.store(path!, intakeOpts);
+        if ('consumed' in res && res.consumed) req.upload!.consumed = true;
         stored = { sha256: res.sha256, size: res.size };
         cartHeader = res.cartHeader;
       } else {
