@@ -28,18 +28,7 @@ const UserBody = Type.Object(
   },
   { additionalProperties: true },
 );
-type UserBodyT = {
-  name?: string;
-  email?: string | null;
-  type?: string[];
-  roles?: string[];
-  groups?: string[];
-  classification?: string;
-  is_active?: boolean;
-  password?: string;
-  new_pass?: string;
-  apikeys?: unknown;
-};
+type UserBodyT = Omit<Partial<NewUser>, 'password' | 'uname'> & { password?: string; new_pass?: string; apikeys?: unknown };
 
 // Fields a user may change on their own account; everything else needs administration.
 const SELF_EDITABLE = new Set(['name', 'email', 'new_pass', 'new_pass_confirm', 'password', 'uname', 'avatar']);

@@ -6,19 +6,10 @@ import { describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { CartFormatError, decodeCart, encodeCart, isCart } from './index.js';
 import { rc4 } from './rc4.js';
+import { sink } from './test-support.js';
 
 const PI_KEY = Buffer.from('0301040105090206'.repeat(2), 'hex');
 
-function sink(): { stream: Writable; bytes: () => Buffer } {
-  const parts: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      parts.push(chunk);
-      cb();
-    },
-  });
-  return { stream, bytes: () => Buffer.concat(parts) };
-}
 
 async function encode(data: Buffer, opts: Parameters<typeof encodeCart>[2]): Promise<Buffer> {
   const out = sink();

@@ -17,17 +17,8 @@ import {
   isCartFile,
   readCartMetadata,
 } from './index.js';
+import { sink } from './test-support.js';
 
-function sink(): { stream: Writable; bytes: () => Buffer } {
-  const parts: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      parts.push(chunk);
-      cb();
-    },
-  });
-  return { stream, bytes: () => Buffer.concat(parts) };
-}
 
 /** Yields `buf` in pieces of `size` bytes, to exercise every split point of the parsers. */
 async function* chunks(buf: Buffer, size: number): AsyncGenerator<Buffer> {
