@@ -1,7 +1,7 @@
 // Byte-exact checks against the format description and against files produced by the reference implementation.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { CartFormatError, decodeCart, encodeCart, isCart } from './index.js';
