@@ -64,6 +64,8 @@ export interface AssayConfig {
   ingester: {
     /** Ingests analysed at the same time. */
     maxInflight: number;
+    /** Queue length per priority band above which ingests of that band are dropped at random. */
+    samplingAt: { low: number; medium: number; high: number; critical: number };
   };
 }
 
@@ -102,7 +104,7 @@ export function defaultConfig(): AssayConfig {
     },
     system: { organisation: 'ACME', type: 'production' },
     services: { paths: [], workers: null, defaultMemoryMb: 1024 },
-    ingester: { maxInflight: 64 },
+    ingester: { maxInflight: 64, samplingAt: { low: 10_000_000, medium: 2_000_000, high: 1_000_000, critical: 500_000 } },
   };
 }
 

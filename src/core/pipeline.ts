@@ -73,7 +73,7 @@ export async function openPipeline(config: AssayConfig, storage: Storage, intake
     ds,
     notifications,
     dispatcher,
-    { ...DEFAULT_INGESTER_CONFIG, maxInflight: config.ingester.maxInflight, maxFileSize: config.submission.maxFileSize },
+    { ...DEFAULT_INGESTER_CONFIG, ...config.ingester, maxFileSize: config.submission.maxFileSize },
     log,
   );
   ingester.prepareFile = async (file, p) => {

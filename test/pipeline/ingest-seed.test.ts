@@ -123,3 +123,33 @@ describe('seed: ingest with a notification queue, then read the results', () => 
     assert.equal((await client.get(`/api/v4/alert/${ids['meh.txt']}/`)).status, 404, 'below the alert threshold');
   });
 });
+
+describe('ingest sampling under a flood', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ config: { ingester: { maxInflight: 1, samplingAt: { low: 2, medium: 2, high: 2, critical: 2 } }, services: { paths: [FIXTURE_SERVICES], workers: 1 } } });
+  });
+  after(() => s.stop());
+
+  it('drops ingests of an overfull priority band as Skipped, and still notifies each once', async () => {
+    const client = await pythonClientSession(s.url, 'admin', ADMIN_APIKEY);
+    const ids = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const r = await client.postMultipart('/api/v4/ingest/', [
+          { name: 'json', value: JSON.stringify({ name: `f${i}.txt`, metadata: {}, type: 'AL_CLIENT', notification_queue: 'flood' }) },
+          { name: 'bin', value: Buffer.from(`flood file ${i}`), filename: `f${i}.txt` },
+        ]);
+        return r.body.api_response.ingest_id as string;
+      }),
+    );
+    const got: any[] = [];
+    for (let i = 0; i < 300 && got.length < ids.length; i++) {
+      got.push(...(await client.get('/api/v4/ingest/get_message_list/flood/')).body.api_response);
+      await sleep(100);
+    }
+    assert.deepEqual(got.map((m) => m.ingest_id).sort(), [...ids].sort());
+    const skipped = got.filter((m) => m.failure === 'Skipped');
+    assert.ok(skipped.length >= 1, 'some ingests were sampled out');
+    assert.ok(skipped.every((m) => m.score === null));
+  });
+});

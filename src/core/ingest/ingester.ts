@@ -24,7 +24,20 @@ export interface IngesterConfig {
   cacheDtlDays: number;
   /** Polling interval for ingests accepted by another process. */
   pollMs: number;
+  /**
+   * Queue lengths per priority band above which new ingests of that band are dropped at random (with a
+   * probability growing as tanh of the excess), so a flood cannot bury the queue.
+   */
+  samplingAt: { low: number; medium: number; high: number; critical: number };
 }
+
+/** Assemblyline's priority bands (the user bands are never sampled). */
+const BANDS: Array<[keyof IngesterConfig['samplingAt'], number, number]> = [
+  ['low', 1, 100],
+  ['medium', 101, 200],
+  ['high', 201, 300],
+  ['critical', 301, 400],
+];
 
 export const DEFAULT_INGESTER_CONFIG: IngesterConfig = {
   maxInflight: 64,
@@ -35,6 +48,7 @@ export const DEFAULT_INGESTER_CONFIG: IngesterConfig = {
   incompleteStaleAfterSeconds: 1_800,
   cacheDtlDays: 2,
   pollMs: 250,
+  samplingAt: { low: 10_000_000, medium: 2_000_000, high: 1_000_000, critical: 500_000 },
 };
 
 /** What the ingester needs from the dispatcher. */
@@ -70,6 +84,8 @@ export class Ingester {
   private again = false;
   private timer?: NodeJS.Timeout;
   private readonly active = new Set<Promise<void>>();
+  private bandCounts = new Map<string, number>();
+  private bandCountsAt = 0;
   /** Called for every finalised ingest (alerts hook in here). */
   onFinalized?: CompletionHook;
   /**
@@ -122,6 +138,7 @@ export class Ingester {
     task.submission.scan_key = key;
     task.submission.metadata = { ...req.metadata, ingest_id: ingestId };
     await this.records.put(ingestId, { state: 'queued', priority: p.priority, queued: now, scan_key: key, sid: null, uname: req.uname, task });
+    this.adjustBand(p.priority, 1);
     this.kick();
     return ingestId;
   }
@@ -187,6 +204,7 @@ export class Ingester {
       for (const item of batch.items) {
         const claimed = await this.records.update(item.id, (cur) => (cur && cur.state === 'queued' ? { ...cur, state: 'scanning' } : undefined));
         if (!claimed || claimed.state !== 'scanning' || item.state !== 'queued') continue;
+        this.adjustBand(claimed.priority, -1);
         const job = this.process(item.id, claimed).catch((err: Error) => {
           // Work interrupted by a stop stays recorded and resumes at the next start.
           if (err.name !== 'ShutdownInterruption') this.log.error({ err, ingest_id: item.id }, 'ingest failed');
@@ -208,7 +226,7 @@ export class Ingester {
     if (file.size > this.cfg.maxFileSize && !p.ignore_size && !p.never_drop) {
       return this.finalize(id, rec, sub.sid, null, `File too large (${file.size} > ${this.cfg.maxFileSize})`);
     }
-    if (p.priority === 0 && !p.never_drop) return this.finalize(id, rec, sub.sid, null, 'Skipped');
+    if (!p.never_drop && (p.priority === 0 || (await this.sampledOut(p.priority)))) return this.finalize(id, rec, sub.sid, null, 'Skipped');
     if (this.prepareFile) {
       try {
         await this.prepareFile(file, p);
@@ -263,6 +281,32 @@ export class Ingester {
       limit: 1_000_000,
     });
     for (const w of waiting.items) await this.finalize(w.id, w, done.sid, done.max_score, '', done);
+  }
+
+  /** Keep the per-band queue lengths current between recounts (+1 on acceptance, -1 on claim). */
+  private adjustBand(priority: number, delta: number): void {
+    const band = BANDS.find(([, lo, hi]) => priority >= lo && priority <= hi);
+    if (band) this.bandCounts.set(band[0], Math.max(0, (this.bandCounts.get(band[0]) ?? 0) + delta));
+  }
+
+  /** Whether an ingest of this priority is dropped because its band's queue is over the sampling limit. */
+  private async sampledOut(priority: number): Promise<boolean> {
+    const band = BANDS.find(([, lo, hi]) => priority >= lo && priority <= hi);
+    if (!band) return false;
+    // Recounted every few seconds (other processes queue too) and adjusted in between: sampling is statistical.
+    if (Date.now() - this.bandCountsAt > 5_000) {
+      this.bandCountsAt = Date.now();
+      for (const [name, lo, hi] of BANDS) {
+        this.bandCounts.set(
+          name,
+          await this.records.count({ op: 'and', items: [{ op: 'eq', field: 'state', value: 'queued' }, { op: 'range', field: 'priority', gte: lo, lte: hi }] }),
+        );
+      }
+    }
+    const max = this.cfg.samplingAt[band[0]];
+    const length = this.bandCounts.get(band[0]) ?? 0;
+    if (length <= max) return false;
+    return Math.random() < Math.tanh(((length - max) / max) * 2);
   }
 
   /** A usable cached score for the scan key, applying the expiry and staleness rules. */
