@@ -2,10 +2,11 @@
 // every notification arrived. Reports files/s, notification latency (ingest accepted → notification queued,
 // from the message's own timestamps) and the peak resident memory of the server and its workers.
 //
-//   npx tsx bench/e2e.ts [--runs 3] [--services test/fixtures/pipeline]
+//   npx tsx bench/e2e.ts [--runs 3] [--services test/fixtures/pipeline] [--builtin]
 //
 // The server runs from sources (so test analysers written in TypeScript can be loaded); --services names a
-// directory of analysers to load (default: the two small fixture analysers, a scorer and a zip extractor).
+// directory of analysers to load (default: the two small fixture analysers, a scorer and a zip extractor);
+// --builtin adds the analysers that ship with Assay.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { BENCH_KEY, bannerUrl, percentile, ROOT, stopChild } from './lib.js';
 import { multipart, rawRequest } from '../test/helpers/raw.js';
 
-const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '3' }, services: { type: 'string', default: 'test/fixtures/pipeline' } } });
+const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '3' }, services: { type: 'string', default: 'test/fixtures/pipeline' }, builtin: { type: 'boolean', default: false } } });
 const corpus = join(ROOT, '..', 'shared', 'corpus', 'strelka-fixtures');
 const files = readdirSync(corpus).filter((f) => f !== 'LICENSE' && statSync(join(corpus, f)).isFile() && statSync(join(corpus, f)).size > 0);
 const headers = { 'x-user': 'admin', 'x-apikey': BENCH_KEY };
@@ -40,7 +41,7 @@ function peakRss(pid: number): number {
 async function run(i: number) {
   const data = mkdtempSync(join(tmpdir(), 'assay-e2e-'));
   const cfg = join(data, 'bench-config.json');
-  writeFileSync(cfg, JSON.stringify({ services: { paths: [join(ROOT, o.services!)] } }));
+  writeFileSync(cfg, JSON.stringify({ services: { builtin: o.builtin, paths: [join(ROOT, o.services!)] } }));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--data', data, '--config', cfg, '--http', '--host', '127.0.0.1', '--port', '0', '--log-level', 'warn'], {
     cwd: ROOT,
     env: { ...process.env, ASSAY_ADMIN_APIKEY: BENCH_KEY, ASSAY_ADMIN_PASSWORD: 'bench-password' },

@@ -54,6 +54,8 @@ export interface AssayConfig {
   };
   system: { organisation: string; type: string };
   services: {
+    /** Load the analysers that ship with Assay. */
+    builtin: boolean;
     /** Extra directories of service modules, besides the built-in ones. */
     paths: string[];
     /** Worker processes running analysers; default: one per CPU. */
@@ -103,7 +105,7 @@ export function defaultConfig(): AssayConfig {
       tos: null,
     },
     system: { organisation: 'ACME', type: 'production' },
-    services: { paths: [], workers: null, defaultMemoryMb: 1024 },
+    services: { builtin: true, paths: [], workers: null, defaultMemoryMb: 1024 },
     ingester: { maxInflight: 64, samplingAt: { low: 10_000_000, medium: 2_000_000, high: 1_000_000, critical: 500_000 } },
   };
 }

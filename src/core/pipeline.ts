@@ -38,7 +38,7 @@ export interface Pipeline {
 
 export async function openPipeline(config: AssayConfig, storage: Storage, intake: FileIntake, tmpDir: string, log: Logger): Promise<Pipeline> {
   const ds = storage.datastore;
-  const registry = new ServiceRegistry(await discoverServices([BUILTIN_SERVICES_DIR, ...config.services.paths]));
+  const registry = new ServiceRegistry(await discoverServices([...(config.services.builtin ? [BUILTIN_SERVICES_DIR] : []), ...config.services.paths]));
   const heuristics = new Map<string, HeuristicRecord>();
   const heurCol = ds.collection<HeuristicRecord>('heuristic');
   for (const s of registry.all()) {

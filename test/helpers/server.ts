@@ -32,7 +32,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     env: {},
     configFile: undefined,
     overrides: deepMerge(
-      { dataDir, server: { host: '127.0.0.1', port: 0, http: !opts.https, logLevel: 'silent' } },
+      // Pipeline tests bring their own analysers, so their scores are known; built-in analysers have their own tests.
+      { dataDir, server: { host: '127.0.0.1', port: 0, http: !opts.https, logLevel: 'silent' }, services: { builtin: false } },
       opts.config ?? {},
     ),
   });

@@ -16,7 +16,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('crash recovery', () => {
   const data = mkdtempSync(join(tmpdir(), 'assay-crash-'));
   const configFile = join(data, 'test-config.json');
-  writeFileSync(configFile, JSON.stringify({ services: { paths: [join(ROOT, 'test', 'fixtures', 'pipeline')], workers: 2 } }));
+  writeFileSync(configFile, JSON.stringify({ services: { builtin: false, paths: [join(ROOT, 'test', 'fixtures', 'pipeline')], workers: 2 } }));
   after(() => rmSync(data, { recursive: true, force: true }));
 
   async function start() {
