@@ -128,3 +128,45 @@ describe('extracted files over the size limit', () => {
     assert.match(note.body, /big\.txt: File too big to be scanned \(20000 > 4096\)/);
   });
 });
+
+describe('extraction limits', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ config: { submission: { maxExtractionDepth: 3 }, services: { paths: [join(ROOT, 'test', 'fixtures', 'services')], workers: 2 } } });
+  });
+  after(() => s.stop());
+
+  async function run(params: Record<string, unknown>) {
+    const r = await call(s.url, '/api/v4/submit/', { method: 'POST', headers: adminHeaders, json: { name: 'root.txt', plaintext: `root ${Math.random()}`, params } });
+    assert.equal(r.status, 200, r.text);
+    for (let i = 0; i < 200; i++) {
+      const full = (await call(s.url, `/api/v4/submission/full/${r.body.api_response.sid}/`, { headers: adminHeaders })).body.api_response;
+      if (full.state === 'completed') return full;
+      await sleep(100);
+    }
+    throw new Error('submission did not complete');
+  }
+
+  it('stops extraction at the depth limit with MAX DEPTH REACHED', async () => {
+    const full = await run({ services: { selected: ['OkService'] } });
+    assert.equal(full.file_count, 3, 'root and two generations of children');
+    const errs = Object.values(full.errors) as Array<{ type: string; response: { message: string } }>;
+    assert.equal(errs.length, 1);
+    assert.equal(errs[0]!.type, 'MAX DEPTH REACHED');
+    assert.match(errs[0]!.response.message, /beyond the depth limits/);
+  });
+
+  it('stops at max_extracted with MAX FILES REACHED', async () => {
+    // The submit endpoint sets max_extracted from the configuration, as Assemblyline does.
+    s.config.submission.defaultMaxExtracted = 1;
+    try {
+      const full = await run({ services: { selected: ['OkService'] } });
+      assert.equal(full.file_count, 2, 'the root and one child');
+      const errs = Object.values(full.errors) as Array<{ type: string; response: { message: string } }>;
+      assert.deepEqual(errs.map((e) => e.type), ['MAX FILES REACHED']);
+      assert.match(errs[0]!.response.message, /^Too many files extracted for submission \S+ [0-9a-f]{64} will be dropped$/);
+    } finally {
+      s.config.submission.defaultMaxExtracted = 500;
+    }
+  });
+});

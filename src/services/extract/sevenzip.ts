@@ -2,7 +2,7 @@
 // are mounted with NODEFS so data streams between 7-Zip and the disk instead of living in the JS heap.
 // 7-Zip runs synchronously on this thread; the runtime's worker isolation and time limit bound it.
 import { createRequire } from 'node:module';
-import type { FSStream, SevenZipModule, SevenZipModuleFactory, SevenZipModuleOptions } from '7z-wasm';
+import type { FSStream, SevenZipModule, SevenZipModuleFactory } from '7z-wasm';
 
 const require = createRequire(import.meta.url);
 
@@ -43,10 +43,7 @@ async function load(): Promise<Emscripten> {
     stdin: () => null as unknown as number, // never answer a password prompt: EOF makes 7-Zip fail fast
     print: (s: string) => { sink.out.push(s); },
     printErr: (s: string) => { sink.err.push(s); },
-    // The default exit hook sets process.exitCode to 7-Zip's status, which would make the hosting process
-    // exit with 7-Zip's last error code. Only unwind: callMain turns the throw into its return value.
-    quit: (_status: number, toThrow: unknown) => { throw toThrow; },
-  } as Partial<SevenZipModuleOptions>)) as Emscripten;
+  })) as Emscripten;
   const fs = mod.FS;
   // Permissions come from the archive: a directory stored as 000 would make the rest of the extraction
   // (and the clean-up of the work directory) fail, and nothing downstream needs them.
@@ -98,12 +95,17 @@ export async function run7z(args: string[], mounts: Mount[], limit?: { outPoint:
       mounted.push(m.point);
     }
     let rc: number;
+    // On Node the module's exit hook stores 7-Zip's status in process.exitCode, which would make the
+    // hosting process exit with the last archive's error code; keep the process's own value.
+    const exitCode = process.exitCode;
     try {
       rc = (mod.callMain(args) as unknown as number) ?? 0;
     } catch (e) {
       // 7-Zip throws a bare number (a C++ exception) for some fatal errors, e.g. a missing input.
       sink.err.push(`7-Zip aborted: ${String(e)}`);
       rc = 255;
+    } finally {
+      process.exitCode = exitCode;
     }
     return {
       rc,
