@@ -10,6 +10,7 @@ import { Authenticator } from './core/auth/authenticator.js';
 import { ensureFirstAdmin, type FirstStartCredentials } from './core/auth/first-start.js';
 import { Sessions } from './core/auth/sessions.js';
 import { LoginThrottle } from './core/auth/throttle.js';
+import { UserSettingsStore } from './core/auth/user-settings.js';
 import { UNRESTRICTED } from './core/auth/accounts.js';
 import { FileIntake } from './core/files/file-intake.js';
 import { openPipeline } from './core/pipeline.js';
@@ -50,6 +51,7 @@ export interface Core {
   sessions: Sessions;
   authenticator: Authenticator;
   intake: FileIntake;
+  settings: UserSettingsStore;
   tmpDir: string;
   close(): Promise<void>;
 }
@@ -75,6 +77,7 @@ export async function openCore(config: AssayConfig): Promise<Core> {
     sessions,
     authenticator,
     intake,
+    settings: new UserSettingsStore(storage.datastore),
     tmpDir,
     async close() {
       await intake.close();

@@ -7,6 +7,7 @@ import type { Authenticator, Principal } from '../core/auth/authenticator.js';
 import type { Sessions } from '../core/auth/sessions.js';
 import type { Role } from '../core/auth/roles.js';
 import type { FileIntake } from '../core/files/file-intake.js';
+import type { UserSettingsStore } from '../core/auth/user-settings.js';
 import type { Dispatcher } from '../core/dispatch/dispatcher.js';
 import type { ServiceRegistry } from '../core/dispatch/registry.js';
 import type { WatchQueues } from '../core/dispatch/watch.js';
@@ -25,6 +26,7 @@ export interface AppContext {
   sessions: Sessions;
   authenticator: Authenticator;
   intake: FileIntake;
+  settings: UserSettingsStore;
   registry: ServiceRegistry;
   dispatcher: Dispatcher;
   watch: WatchQueues;
@@ -57,6 +59,12 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
   }
+}
+
+/** The caller as a submitter: identity, roles and their saved submission settings. */
+export async function submitterOf(ctx: AppContext, p: Principal) {
+  const settings = await ctx.settings.get(p.user.uname);
+  return { ...p.user, roles: p.roles, profiles: settings.submission_profiles, defaultMetadata: settings.default_metadata };
 }
 
 export function principalOf(req: { principal?: Principal }): Principal {

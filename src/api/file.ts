@@ -11,7 +11,6 @@ import { asciiView, hexBytes, hexdump, printableStrings, VIEW_MAX_BYTES } from '
 import { writeProtectedZip } from '../core/zip/index.js';
 import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, Success, reply } from './envelope.js';
-import { defaultUserSettings } from './whoami.js';
 
 const Sha256Params = Type.Object({ sha256: Type.String({ pattern: '^[0-9a-fA-F]{64}$', description: 'sha256 of the file' }) });
 const ViewResponse = Enveloped(Type.Object({ content: Type.String(), truncated: Type.Boolean() }));
@@ -68,8 +67,7 @@ export default async function fileRoutes(app: FastifyInstance, ctx: AppContext):
       const { sha256 } = req.params as { sha256: string };
       const q = req.query as { encoding?: string; password?: string; name?: string };
       const rec = await record(sha256);
-      principalOf(req);
-      const settings = defaultUserSettings() as { download_encoding: string; default_zip_password: string };
+      const settings = await ctx.settings.get(principalOf(req).user.uname);
       const encoding = (q.encoding || settings.download_encoding).toLowerCase();
       const password = q.password ?? settings.default_zip_password;
       if (!ENCODINGS.includes(encoding)) {

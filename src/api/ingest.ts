@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../core/errors.js';
 import { initSubmission } from '../core/submission/init.js';
 import { isoDate } from '../core/util/time.js';
-import { principalOf, type AppContext } from './context.js';
+import { principalOf, submitterOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { readSubmissionRequest } from './upload.js';
 
@@ -41,7 +41,7 @@ export default async function ingestRoutes(app: FastifyInstance, ctx: AppContext
         }
         // Defaults apply only where the request did not set the value.
         const params = { ...INGEST_DEFAULTS, ...((data.params as object | undefined) ?? {}) };
-        const init = await initSubmission({ data: { ...data, params, type: data.type ?? 'INGEST' }, upload: parsed.upload }, { ...p.user, roles: p.roles }, ctx.submitOptions('ingest'));
+        const init = await initSubmission({ data: { ...data, params, type: data.type ?? 'INGEST' }, upload: parsed.upload }, await submitterOf(ctx, p), ctx.submitOptions('ingest'));
         const s = init.params;
         s.generate_alert = Boolean(data.generate_alert ?? s.generate_alert);
         s.max_extracted = DEFAULT_MAX_EXTRACTED;

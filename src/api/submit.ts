@@ -7,7 +7,7 @@ import { resolveParams } from '../core/submission/params.js';
 import { initSubmission } from '../core/submission/init.js';
 import { newSubmission } from '../core/submission/record.js';
 import { randomId } from '../core/util/ids.js';
-import { principalOf, type AppContext } from './context.js';
+import { principalOf, submitterOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { readSubmissionRequest } from './upload.js';
 
@@ -33,7 +33,7 @@ export default async function submitRoutes(app: FastifyInstance, ctx: AppContext
       const p = principalOf(req);
       const parsed = await readSubmissionRequest(req, ctx.tmpDir, ctx.config.submission.maxFileSize);
       try {
-        const init = await initSubmission(parsed, { ...p.user, roles: p.roles }, ctx.submitOptions('submit'));
+        const init = await initSubmission(parsed, await submitterOf(ctx, p), ctx.submitOptions('submit'));
         const params = init.params;
         params.quota_item = true;
         params.max_extracted = ctx.config.submission.defaultMaxExtracted;

@@ -2,6 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { publicUser, type NewUser } from '../core/auth/accounts.js';
+import { rolesForUser } from '../core/auth/roles.js';
+import { profileParams, SUBMISSION_PROFILES } from '../core/submission/params.js';
 import { badRequest, forbidden, notFound } from '../core/errors.js';
 import { USER_COLLECTION_FIELDS } from './fields.js';
 import { assertSelfOrAdmin } from './authn.js';
@@ -42,7 +44,10 @@ export default async function userRoutes(app: FastifyInstance, ctx: AppContext):
       schema: { tags: ['user'], summary: 'The signed-in user and the system settings that apply to them', response: { 200: Enveloped(AnyJson) } },
       config: { auth: { roles: [] } },
     },
-    async (req, res) => reply(res, whoami(principalOf(req), ctx.config)),
+    async (req, res) => {
+      const p = principalOf(req);
+      return reply(res, whoami(p, ctx.config, await ctx.settings.get(p.user.uname)));
+    },
   );
 
   app.get(
@@ -151,7 +156,61 @@ export default async function userRoutes(app: FastifyInstance, ctx: AppContext):
       const { username } = req.params as { username: string };
       if (!(await accounts.deleteUser(username))) throw notFound(`User ${username} does not exist`, { success: false });
       await ctx.sessions.destroyForUser(username);
+      await ctx.settings.delete(username);
       return reply(res, { success: true });
+    },
+  );
+
+  const otherUser = (req: { principal?: unknown }, username: string, what: string) => {
+    const p = principalOf(req as never);
+    if (username !== p.user.uname && username.toLowerCase() !== '__current__' && !p.roles.has('administration')) {
+      throw new AccessDenied(`You are not allowed to ${what} for another user then yourself.`);
+    }
+    return username.toLowerCase() === '__current__' ? p.user.uname : username;
+  };
+
+  app.get(
+    '/api/v4/user/settings/:username/',
+    { schema: { tags: ['user'], summary: "A user's settings", params: Username, response: { 200: Enveloped(AnyJson) } }, config: { auth: { roles: [] } } },
+    async (req, res) => {
+      const uname = otherUser(req, (req.params as { username: string }).username, 'view settings');
+      if (!(await accounts.getUser(uname))) throw notFound(`User ${uname} does not exists`, {});
+      return reply(res, await ctx.settings.get(uname));
+    },
+  );
+
+  app.post(
+    '/api/v4/user/settings/:username/',
+    {
+      schema: { tags: ['user'], summary: "Save a user's settings", params: Username, body: Type.Object({}, { additionalProperties: true }), response: { 200: Enveloped(Success) } },
+      config: { auth: { roles: ['self_manage', 'administration'] } },
+    },
+    async (req, res) => {
+      const uname = otherUser(req, (req.params as { username: string }).username, 'set settings');
+      if (!(await accounts.getUser(uname))) throw notFound(`User ${uname} does not exists`, { success: false });
+      await ctx.settings.save(uname, req.body as Record<string, unknown>);
+      return reply(res, { success: true });
+    },
+  );
+
+  app.get(
+    '/api/v4/user/submission_params/:username/:profile/',
+    {
+      schema: { tags: ['user'], summary: 'The submission params a profile gives this user', params: Type.Object({ username: Type.String(), profile: Type.String() }), response: { 200: Enveloped(AnyJson) } },
+      config: { auth: { roles: [] } },
+    },
+    async (req, res) => {
+      const { username, profile } = req.params as { username: string; profile: string };
+      const uname = otherUser(req, username, 'view settings');
+      const user = await accounts.getUser(uname);
+      if (!user) throw notFound(`User ${uname} does not exists`, {});
+      const settings = await ctx.settings.get(uname);
+      const known = profile === 'default' || profile in SUBMISSION_PROFILES || profile in settings.submission_profiles;
+      if (!known) {
+        throw badRequest(`Submission profile '${profile}' does not exist for user: ${uname}. Select one of ${JSON.stringify(['default', ...Object.keys(SUBMISSION_PROFILES)])}.`);
+      }
+      const params = profileParams(profile === 'default' ? undefined : profile, { ...user, roles: rolesForUser(user.type, user.roles), profiles: settings.submission_profiles }, { ttl: ctx.config.submission.dtl });
+      return reply(res, params);
     },
   );
 }

@@ -1,6 +1,7 @@
 // The /user/whoami/ document: the caller's identity plus the system settings a client or UI adapts to.
 import { ASSAY_VERSION, type AssayConfig } from '../config.js';
 import type { Principal } from '../core/auth/authenticator.js';
+import type { UserSettings } from '../core/auth/user-settings.js';
 import { ACL_ROLES, ROLES, USER_TYPE_ROLES, USER_TYPES, apiPrivMap } from '../core/auth/roles.js';
 import { CLASSIFICATION_DEFINITION } from '../core/classification.js';
 import { COLLECTIONS } from '../store/collections.js';
@@ -13,20 +14,6 @@ const HASH_PATTERNS: Record<string, string> = {
   tlsh: '^((?:T1)?[0-9a-fA-F]{70})$',
   url: '^(?:(?:https?|ftp)://)',
 };
-
-export function defaultUserSettings(): Record<string, unknown> {
-  return {
-    download_encoding: 'cart',
-    default_external_sources: [],
-    default_zip_password: 'infected',
-    default_metadata: {},
-    executive_summary: true,
-    expand_min_score: 500,
-    preferred_submission_profile: null,
-    submission_profiles: {},
-    submission_view: 'report',
-  };
-}
 
 /** Field catalogue per index, in the shape of /search/fields/. Fixed for the life of the process. */
 const INDEX_FIELDS = indexFields();
@@ -43,7 +30,7 @@ function indexFields(): Record<string, Record<string, unknown>> {
   return out;
 }
 
-export function whoami(p: Principal, cfg: AssayConfig): Record<string, unknown> {
+export function whoami(p: Principal, cfg: AssayConfig, settings: UserSettings): Record<string, unknown> {
   const u = p.user;
   const roles = [...p.roles];
   return {
@@ -125,6 +112,6 @@ export function whoami(p: Principal, cfg: AssayConfig): Record<string, unknown> 
       },
     },
     indexes: INDEX_FIELDS,
-    settings: defaultUserSettings(),
+    settings,
   };
 }

@@ -154,7 +154,9 @@ export const ALERT: CollectionSpec = {
   },
 };
 
-export const COLLECTIONS: CollectionSpec[] = [USER, APIKEY, SESSION, FILE, SUBMISSION, RESULT, EMPTY_RESULT, ERROR, HEURISTIC, FILESCORE, INGEST, ALERT];
+export const USER_SETTINGS: CollectionSpec = { name: 'user_settings', fields: {} };
+
+export const COLLECTIONS: CollectionSpec[] = [USER, APIKEY, SESSION, FILE, SUBMISSION, RESULT, EMPTY_RESULT, ERROR, HEURISTIC, FILESCORE, INGEST, ALERT, USER_SETTINGS];
 
 export function collectionSpec(name: string): CollectionSpec | undefined {
   return COLLECTIONS.find((c) => c.name === name);

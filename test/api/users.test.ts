@@ -144,4 +144,35 @@ describe('users and API keys', () => {
     assert.deepEqual(w.configuration.user.api_priv_map.READ_WRITE, ['R', 'W']);
     assert.equal(w.settings.download_encoding, 'cart');
   });
+
+  it('keeps user settings and applies the saved default profile to submissions', async () => {
+    const get = await call(s.url, '/api/v4/user/settings/admin/', { headers: adminHeaders });
+    assert.equal(get.status, 200);
+    assert.equal(get.body.api_response.download_encoding, 'cart');
+    const bad = await call(s.url, '/api/v4/user/settings/admin/', { method: 'POST', headers: adminHeaders, json: { default_zip_password: '' } });
+    assert.equal(bad.status, 403);
+    assert.equal(bad.body.api_error_message, "Encryption password can't be empty.");
+    const save = await call(s.url, '/api/v4/user/settings/admin/', {
+      method: 'POST',
+      headers: adminHeaders,
+      json: { default_zip_password: 'zipzip', download_encoding: 'raw', default_metadata: { team: 'blue' }, submission_profiles: { default: { deep_scan: true, priority: 777 } } },
+    });
+    assert.equal(save.status, 200, save.text);
+    const params = await call(s.url, '/api/v4/user/submission_params/__CURRENT__/default/', { headers: adminHeaders });
+    assert.equal(params.body.api_response.deep_scan, true);
+    assert.equal(params.body.api_response.priority, 777);
+    assert.equal(params.body.api_response.submitter, 'admin');
+    const unknown = await call(s.url, '/api/v4/user/submission_params/admin/nope/', { headers: adminHeaders });
+    assert.equal(unknown.status, 400);
+    const sub = await call(s.url, '/api/v4/submit/', { method: 'POST', headers: adminHeaders, json: { name: 'p.txt', plaintext: 'profile test', params: { priority: 900 } } });
+    assert.equal(sub.status, 200, sub.text);
+    assert.equal(sub.body.api_response.params.deep_scan, true, 'from the saved profile');
+    assert.equal(sub.body.api_response.params.priority, 900, 'the request wins over the profile');
+    assert.equal(sub.body.api_response.metadata.team, 'blue');
+    const sha = sub.body.api_response.files[0].sha256;
+    const dl = await fetch(`${s.url}/api/v4/file/download/${sha}/`, { headers: adminHeaders });
+    assert.equal(Buffer.from(await dl.arrayBuffer()).toString(), 'profile test', 'the user chose raw downloads');
+    const who = await call(s.url, '/api/v4/user/whoami/', { headers: adminHeaders });
+    assert.equal(who.body.api_response.settings.download_encoding, 'raw');
+  });
 });

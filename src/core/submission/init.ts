@@ -48,7 +48,7 @@ function refang(url: string): string {
 export async function initSubmission(req: SubmissionRequest, user: Submitter, opts: InitOptions): Promise<InitializedSubmission> {
   const data = req.data;
   const params = resolveParams(data, user, { ttl: opts.ttl, maxDtl: opts.maxDtl });
-  const metadata = flattenMetadata(data.metadata ?? {});
+  const metadata = { ...(user.defaultMetadata ?? {}), ...flattenMetadata(data.metadata ?? {}) };
   let name = typeof data.name === 'string' && data.name ? data.name : undefined;
   let tmp: string | undefined;
   let record: FileRecord | undefined;

@@ -140,21 +140,38 @@ export interface Submitter {
   groups: string[];
   classification: string;
   roles: Set<Role> | Role[];
+  /** The user's saved submission profiles (profile name → params), from their settings. */
+  profiles?: Record<string, Record<string, unknown>>;
+  /** Metadata added to every submission of the user, under what the request gives. */
+  defaultMetadata?: Record<string, string>;
+}
+
+/**
+ * A user's starting params for a profile ("default" or a system profile): the system defaults, the profile's
+ * service selection, then the user's own saved settings for that profile.
+ */
+export function profileParams(profile: string | undefined, user: Submitter, opts: { ttl: number }): SubmissionParams {
+  let base = defaultParams(user.classification, opts.ttl) as unknown as Plain;
+  const system = profile ? SUBMISSION_PROFILES[profile] : undefined;
+  if (system) base = { ...base, services: { ...(base.services as Plain), selected: [...system.services] } };
+  const saved = user.profiles?.[profile ?? 'default'];
+  if (saved) base = mergeKnown(base, saved);
+  const out = base as unknown as SubmissionParams;
+  out.groups = [...user.groups];
+  out.submitter = user.uname;
+  return out;
 }
 
 /** The effective params of a request: defaults, then the chosen profile, then the request's own params. */
 export function resolveParams(req: ParamsRequest, user: Submitter, opts: { ttl: number; maxDtl: number }): SubmissionParams {
   const roles = user.roles instanceof Set ? user.roles : new Set(user.roles);
   const canCustomize = roles.has('submission_customize');
-  let base = defaultParams(user.classification, opts.ttl) as unknown as Plain;
-  if (req.submission_profile !== undefined) {
-    const name = String(req.submission_profile);
-    const profile = SUBMISSION_PROFILES[name];
-    if (!profile && !canCustomize) throw badRequest(`Submission profile '${name}' does not exist`);
-    if (profile) base = { ...base, services: { ...(base.services as Plain), selected: [...profile.services] } };
-  } else if (!canCustomize) {
+  const profile = req.submission_profile !== undefined ? String(req.submission_profile) : undefined;
+  if (profile !== undefined && !SUBMISSION_PROFILES[profile] && !canCustomize) throw badRequest(`Submission profile '${profile}' does not exist`);
+  if (profile === undefined && !canCustomize) {
     throw badRequest(`You must specify a submission profile. One of: ${JSON.stringify(Object.keys(SUBMISSION_PROFILES))}`);
   }
+  const base = profileParams(profile, user, opts) as unknown as Plain;
   if (req.params !== undefined && !isPlain(req.params)) throw badRequest('params must be an object');
   const requested = (req.params ?? {}) as Plain;
   if (!canCustomize) {
@@ -162,7 +179,6 @@ export function resolveParams(req: ParamsRequest, user: Submitter, opts: { ttl: 
     for (const k of ['services', 'service_spec']) if (k in requested) throw badRequest(`You are not allowed to change ${k} of a submission profile`);
   }
   const merged = mergeKnown(base, requested) as unknown as SubmissionParams;
-  if (!('groups' in requested)) merged.groups = [...user.groups];
   merged.submitter = user.uname;
   if (typeof req.type === 'string' && req.type && !('type' in requested)) merged.type = req.type;
   if (opts.maxDtl > 0) merged.ttl = merged.ttl !== 0 ? Math.min(merged.ttl, opts.maxDtl) : opts.maxDtl;

@@ -62,8 +62,12 @@ export function refang(text: string): string {
     .replace(/\[@\]|\[at\]/gi, '@');
 }
 
+// Bare names (outside a URL or an e-mail address) ending in a newer generic TLD are nearly always code identifiers
+// in binaries ("runtime.name", "reflect.call", "importlib.abc"); such names count only in URLs and addresses.
+const BARE_GTLDS = new Set(['com', 'net', 'org', 'edu', 'gov', 'mil', 'int', 'info', 'biz', 'onion']);
+
 /** A host name worth tagging: ICANN public suffix, a registrable label before it, no file-name look-alike. */
-export function isDomain(candidate: string): boolean {
+export function isDomain(candidate: string, bare = false): boolean {
   const host = candidate.replace(/\.$/, '');
   if (host.length > 253) return false;
   // PascalCase labels are code identifiers ("System.IO", "Microsoft.Net"), not host names.
@@ -72,6 +76,12 @@ export function isDomain(candidate: string): boolean {
   if (!p.isIcann || p.isIp || !p.domain || !p.domainWithoutSuffix || !p.publicSuffix) return false;
   if (p.hostname !== host.toLowerCase()) return false;
   if (!p.subdomain && FILE_EXT_TLDS.has(p.publicSuffix)) return false;
+  if (bare) {
+    const tld = p.publicSuffix.slice(p.publicSuffix.lastIndexOf('.') + 1);
+    if (tld.length > 2 && !BARE_GTLDS.has(tld) && !tld.startsWith('xn--')) return false;
+    // Compressed or encrypted data is full of short random strings like "uu.uk" or "g.li".
+    if (p.domainWithoutSuffix.length < 2 || host.length < 6) return false;
+  }
   return true;
 }
 
@@ -88,6 +98,8 @@ export function ipRange(value: string): string | undefined {
 function addIp(iocs: Iocs, value: string): boolean {
   const range = ipRange(value);
   if (!range) return false;
+  // "1.0.0.0" and "108.0.0.0" are version numbers or network addresses, never a host to contact.
+  if (/^\d+\.\d+\.\d+\.0$/.test(value)) return false;
   const canonical = ipaddr.parse(value).toString();
   if (range === 'unicast') iocs.publicIps.add(canonical);
   else iocs.otherIps.set(canonical, range);
@@ -160,7 +172,7 @@ function scan(text: string, iocs: Iocs): void {
     // Parts of a URL were handled with the URL (its path may hold "index.html" that is no host).
     const at = m.index!;
     if (urlSpans.some(([s, e]) => at >= s && at < e)) continue;
-    if (isDomain(m[0])) iocs.domains.add(m[0].replace(/\.$/, '').toLowerCase());
+    if (isDomain(m[0], true)) iocs.domains.add(m[0].replace(/\.$/, '').toLowerCase());
   }
   for (const m of text.matchAll(IPV4_RE)) addIp(iocs, m[0]);
   if (text.includes(':')) {
@@ -173,7 +185,9 @@ function scan(text: string, iocs: Iocs): void {
   if (text.includes('\\')) {
     for (const m of text.matchAll(WIN_PATH_RE)) {
       const p = m[0].trimEnd();
-      if (p.length > 3) iocs.paths.add(p);
+      // One short component ("B:\\6ohR") is as likely noise in binary data as a path.
+      const parts = p.split('\\').slice(1).filter(Boolean);
+      if (parts.length >= 2 || (parts.length === 1 && /^[\w -]{2,}\.[a-z0-9]{1,4}$/i.test(parts[0]!))) iocs.paths.add(p);
     }
     for (const re of [REG_RE, REG_BARE_RE]) for (const m of text.matchAll(re)) iocs.registryKeys.add(m[0].trimEnd().replace(/\\+$/, ''));
   }

@@ -70,6 +70,13 @@ export const MIGRATIONS: Array<{ version: number; description: string; up(db: DB
       createCollectionTable(db, 'alert', ['sid', 'reporting_ts', 'expiry_ts']);
     },
   },
+  {
+    version: 5,
+    description: 'user settings',
+    up(db) {
+      createCollectionTable(db, 'user_settings', []);
+    },
+  },
 ];
 
 export function migrate(db: DB): { from: number; to: number } {

@@ -112,14 +112,20 @@ test('false positives are kept out', async () => {
   const text = [
     'Product v1.2.3.4 build', 'Windows 10.0.19041.1 release', 'run file.exe then setup.dll, see version.txt',
     'and readme.md', 'using System.IO;', 'gateway 10.1.2.3', 'server 8.8.4.4', 'v6 2607:f8b0:4005:80a::200e',
+    // Go and Python symbols, assembly versions and noise typical of binaries.
+    'runtime.name reflect.call importlib.abc', 'AssemblyVersion 1.0.0.0', 'xq uu.uk g.li', 'B:\\6ohR',
   ].join('\n');
   const out = await runOn(execute, root, 'notes.txt', 'text/plain', text);
   assert.deepEqual(allTags(out, 'network.static.ip').sort(), ['2607:f8b0:4005:80a::200e', '8.8.4.4']);
   assert.deepEqual(allTags(out, 'network.static.domain'), []);
+  assert.deepEqual(allTags(out, 'file.path'), []);
   const other = out.sections.find((s) => s.title === 'Non-public IP addresses');
   assert.deepEqual(other?.body, { '10.1.2.3': 'private' });
   for (const name of ['file.exe', 'setup.dll', 'version.txt', 'readme.md', 'System.IO']) assert.equal(isDomain(name), false, name);
   assert.equal(isDomain('www.readme.md'), true);
+  // Newer generic TLDs count in URLs, not as bare names.
+  const url = await runOn(execute, root, 'u.txt', 'text/plain', 'go to https://shop.example.store/cart now');
+  assert.deepEqual(allTags(url, 'network.static.domain'), ['shop.example.store']);
 });
 
 test('UTF-16LE strings, Windows paths and registry keys', async () => {
