@@ -2,13 +2,13 @@
 // when entries (or the listing itself) are encrypted, then extracts the selected entries to the task's work
 // directory under neutral names. Entry names are sanitised before they reach the file tree.
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ExtractedFile, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../service.js';
 import { type ArchiveEntry, mentionsWrongPassword, parseListing } from './listing.js';
 import { limitsFrom, selectEntries, type Selection } from './limits.js';
 import { HEUR, manifest } from './manifest.js';
 import { passwordCandidates } from './passwords.js';
-import { sanitiseEntryName, walkFiles, type WalkResult } from './paths.js';
+import { sanitiseEntryName, walkFiles } from './paths.js';
 import { mountPoint, run7z, type Mount, type RunResult } from './sevenzip.js';
 
 export { manifest };
@@ -93,7 +93,9 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
   }
   const entries = parseListing(listing.stdout);
   if (entries.length === 0) {
-    const why = (listing.stderr || listing.stdout).split('\n').filter((l) => /ERROR|Cannot/i.test(l)).join('\n');
+    // 7-Zip names the file by its mount path, which means nothing outside this process.
+    const why = (listing.stderr || listing.stdout).split('\n').filter((l) => /ERROR|Cannot/i.test(l)).join('\n')
+      .replaceAll(job.archive, task.fileName || 'file');
     sections.push({ title: '7-Zip could not open the file as an archive', body: why || `7-Zip exit code ${listing.rc}` });
     return { sections, serviceToolVersion: TOOL_VERSION };
   }
@@ -102,80 +104,119 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
   // 2. Limits, from the declared sizes, before anything is written.
   const sel = selectEntries(files, inputSize, limits);
 
-  // 3. Extraction. Trying a password is extracting with it: 7-Zip reports a wrong one per entry.
-  let result: { r: RunResult; stageHost: string } | null = null;
-  let passwordFailed = false;
+  // 3. Extraction. Plain entries first, then the encrypted ones: trying a password is extracting with it,
+  // and 7-Zip names each entry the password failed for, so entries protected by different passwords are
+  // each recovered by their own.
+  const stages: string[] = [];
+  let written = 0;
+  let writeCapHit = false;
   let stageN = 0;
-  const encryptedSelected = sel.selected.filter((e) => e.encrypted);
-  if (sel.selected.length > 0) {
-    const names = sel.selected.length === files.length ? null : sel.selected.map((e) => e.path);
-    const needPassword = encryptedSelected.length > 0;
-    const tries = !needPassword ? [password ?? ''] : password !== null ? [password] : candidates;
-    for (const pw of tries) {
-      checkAbort(ctx);
-      const attempt = await extractTo(job, pw, names, sel.budget, stageN++);
-      if (needPassword && mentionsWrongPassword(attempt.r.stdout + attempt.r.stderr)) {
-        await rm(attempt.stageHost, { recursive: true, force: true });
-        continue;
-      }
-      result = attempt;
-      password = needPassword || headersEncrypted ? pw : null;
-      break;
-    }
-    if (!result && needPassword) {
-      passwordFailed = true;
-      // Entries stored without encryption are still worth analysing.
-      const plain = sel.selected.filter((e) => !e.encrypted).map((e) => e.path);
-      if (plain.length) result = await extractTo(job, '', plain, sel.budget, stageN++);
-    }
+  const extractRun = async (pw: string, names: string[] | null) => {
+    const attempt = await extractTo(job, pw, names, Math.max(0, sel.budget - written), stageN++);
+    written += attempt.r.written;
+    writeCapHit ||= attempt.r.writeCapHit;
+    return attempt;
+  };
+  const plain = sel.selected.filter((e) => !e.encrypted);
+  let remaining = sel.selected.filter((e) => e.encrypted);
+  if (plain.length) {
+    const names = plain.length === files.length ? null : plain.map((e) => e.path);
+    stages.push((await extractRun(password ?? '', names)).stageHost);
   }
+  const used: string[] = [];
+  const tries = [...new Set(password !== null ? [password, ...candidates] : candidates)].filter((pw) => pw !== '');
+  for (const pw of tries) {
+    if (!remaining.length || writeCapHit) break;
+    checkAbort(ctx);
+    const attempt = await extractRun(pw, remaining.map((e) => e.path));
+    const failed = failedEntries(attempt.r, remaining);
+    const ok = remaining.filter((e) => !failed.has(e.path));
+    if (ok.length) {
+      used.push(pw);
+      stages.push(attempt.stageHost);
+      // Entries the password did not fit are left as empty or partial files: drop them.
+      for (const e of remaining) if (failed.has(e.path)) await removeEntry(attempt.stageHost, e.path);
+    } else {
+      await rm(attempt.stageHost, { recursive: true, force: true });
+    }
+    remaining = remaining.filter((e) => failed.has(e.path));
+  }
+  if (headersEncrypted && password !== null && !used.includes(password)) used.unshift(password);
+  const passwordFailed = remaining.length > 0;
 
   // 4. Move what 7-Zip wrote to neutral names; the tree keeps the sanitised original path.
   const extracted: ExtractedFile[] = [];
-  let walked: WalkResult = { files: [], skipped: [] };
-  if (result) {
-    walked = await walkFiles(result.stageHost);
-    // A compressed stream (gz without a stored name, bz2, xz) has one nameless entry that 7-Zip names
-    // after the file it read, which here is a storage name: use the submitted name without its extension.
-    const single = files.length === 1 && files[0].path === '' && walked.files.length === 1 ? streamName(task.fileName) : null;
-    const dest = join(ctx.workDir, 'extracted');
+  const sizes: number[] = [];
+  const linksSkipped: string[] = [];
+  const dest = join(ctx.workDir, 'extracted');
+  // A compressed stream (gz without a stored name, bz2, xz) has one nameless entry that 7-Zip names
+  // after the file it read, which here is a storage name: use the submitted name without its extension.
+  const single = files.length === 1 && files[0].path === '' ? streamName(task.fileName) : null;
+  for (const stageHost of stages) {
+    const walked = await walkFiles(stageHost);
+    linksSkipped.push(...walked.skipped);
     await mkdir(dest, { recursive: true });
     for (const f of walked.files) {
       if (extracted.length >= limits.maxEntries) break;
-      const name = single ?? sanitiseEntryName(f.rel);
+      const name = (walked.files.length === 1 ? single : null) ?? sanitiseEntryName(f.rel);
       const path = join(dest, safeFileName(name, extracted.length));
       await rename(f.abs, path);
       extracted.push({ name, path, description: `Extracted from ${task.fileType || 'archive'}`, parentRelation: 'EXTRACTED' });
+      sizes.push(f.size);
     }
-    await rm(result.stageHost, { recursive: true, force: true });
+    await rm(stageHost, { recursive: true, force: true });
   }
 
-  sections.push(extractedSection(task, extracted, walked, files.length));
-  if (password !== null && !passwordFailed) {
+  // 5. Report.
+  sections.push(extractedSection(task, extracted, sizes, files.length));
+  if (used.length) {
     sections.push({
       title: 'Password found',
-      body: `The archive was opened with the password: ${password === '' ? '(empty)' : password}`,
+      body: `The archive was opened with the password${used.length > 1 ? 's' : ''}: ${used.join(', ')}`,
       heuristic: { id: HEUR.PROTECTED_ARCHIVE_EXTRACTED },
     });
   }
-  if (passwordFailed) sections.push(passwordSection(encryptedSelected, candidates.length));
-  const limitsSection = limitsReport(sel, result?.r ?? null, limits.maxEntries);
+  if (passwordFailed) sections.push(passwordSection(remaining, tries.length));
+  const limitsSection = limitsReport(sel, writeCapHit, limits.maxEntries);
   if (limitsSection) sections.push(limitsSection);
-  if (walked.skipped.length) {
-    sections.push({ title: 'Symbolic links and special files not extracted', body: walked.skipped.join('\n'), heuristic: { id: HEUR.SYMLINKS } });
+  if (linksSkipped.length) {
+    sections.push({ title: 'Symbolic links and special files not extracted', body: linksSkipped.join('\n'), heuristic: { id: HEUR.SYMLINKS } });
   }
 
   const output: ServiceOutput = { sections, extracted, serviceToolVersion: TOOL_VERSION };
-  if (password) output.tempSubmissionData = { passwords: [password] };
-  if (sel.skipped.length || result?.r.writeCapHit || passwordFailed) output.partial = true;
+  if (used.length) output.tempSubmissionData = { passwords: used };
+  if (sel.skipped.length || writeCapHit || passwordFailed) output.partial = true;
   return output;
 }
 
-function extractedSection(task: ServiceTask, extracted: ExtractedFile[], walked: WalkResult, listed: number): OutputSection {
-  const sizes = new Map(extracted.map((e, i) => [e.name, walked.files[i]?.size ?? null]));
+/** Deletes the file 7-Zip wrote for an entry, under either spelling of its name, never outside the stage. */
+async function removeEntry(stageHost: string, entryPath: string): Promise<void> {
+  const stripped = entryPath.split('/').filter((p) => p !== '' && p !== '.' && p !== '..').join('/');
+  for (const rel of new Set([sanitiseEntryName(entryPath), stripped])) {
+    const abs = resolve(stageHost, rel);
+    if (rel && abs.startsWith(`${resolve(stageHost)}/`)) await rm(abs, { force: true });
+  }
+}
+
+/** Entries of `tried` that 7-Zip says the password did not decrypt. */
+function failedEntries(r: RunResult, tried: ArchiveEntry[]): Set<string> {
+  const text = `${r.stdout}\n${r.stderr}`;
+  if (r.rc === 0) return new Set();
+  const named = new Set<string>();
+  for (const line of text.split('\n')) {
+    const m = /Wrong password\??\s*:\s*(.+)$/.exec(line);
+    if (m) named.add(m[1].trim());
+  }
+  const failed = new Set(tried.filter((e) => named.has(e.path) || named.has(sanitiseEntryName(e.path))).map((e) => e.path));
+  // Errors that name no entry (or other failures of an encrypted run) mean none can be trusted.
+  if (failed.size === 0 && (mentionsWrongPassword(text) || r.rc !== 0)) return new Set(tried.map((e) => e.path));
+  return failed;
+}
+
+function extractedSection(task: ServiceTask, extracted: ExtractedFile[], sizes: number[], listed: number): OutputSection {
   const section: OutputSection = {
     title: `${extracted.length} of ${listed} file(s) extracted`,
-    body: extracted.map((e) => ({ name: e.name, size: sizes.get(e.name) ?? null })),
+    body: extracted.map((e, i) => ({ name: e.name, size: sizes[i] })),
     bodyFormat: 'TABLE',
   };
   if (extracted.length && (task.fileType ?? '').startsWith('archive/')) section.heuristic = { id: HEUR.EXTRACTED_FROM_ARCHIVE };
@@ -190,10 +231,10 @@ function passwordSection(encrypted: ArchiveEntry[], tried: number): OutputSectio
   };
 }
 
-function limitsReport(sel: Selection, run: RunResult | null, maxEntries: number): OutputSection | null {
+function limitsReport(sel: Selection, writeCapHit: boolean, maxEntries: number): OutputSection | null {
   const signatures: Record<string, number> = {};
   for (const s of sel.exceeded) signatures[s] = 1;
-  if (run?.writeCapHit) signatures.write_cap = 1;
+  if (writeCapHit) signatures.write_cap = 1;
   if (!sel.skipped.length && !Object.keys(signatures).length) return null;
   const body: Record<string, unknown> = {
     declared_total_bytes: sel.declaredTotal,
@@ -202,7 +243,7 @@ function limitsReport(sel: Selection, run: RunResult | null, maxEntries: number)
     max_entries: maxEntries,
     skipped_entries: sel.skipped.length,
   };
-  if (run?.writeCapHit) body.write_cap = 'the archive wrote more than it declared; extraction was cut at the byte budget';
+  if (writeCapHit) body.write_cap = 'the archive wrote more than it declared; extraction was cut at the byte budget';
   const shown = sel.skipped.slice(0, 50).map((s) => `${sanitiseEntryName(s.entry.path)} (${s.entry.size} bytes): ${s.reason}`);
   if (shown.length) body.skipped = shown.join('\n');
   return {

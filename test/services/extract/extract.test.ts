@@ -10,6 +10,9 @@ import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
 import type { ServiceOutput, ServiceTask } from '../../../src/services/service.js';
+import { ServicePool } from '../../../src/core/runtime/index.js';
+import { validateManifest } from '../../../src/core/runtime/manifest.js';
+import { checkOutput } from '../../../src/core/runtime/output.js';
 import { execute, manifest } from '../../../src/services/extract/index.js';
 import { parseListing } from '../../../src/services/extract/listing.js';
 import { emailWords } from '../../../src/services/extract/passwords.js';
@@ -40,7 +43,11 @@ async function run(filePath: string, t: ServiceTask): Promise<{ out: ServiceOutp
   const workDir = await mkdtemp(join(scratch, 'work-'));
   const started = performance.now();
   const out = await execute(t, { filePath, workDir, signal: new AbortController().signal, log: () => undefined });
-  return { out, workDir, ms: performance.now() - started };
+  const ms = performance.now() - started;
+  // Every reply must pass the runtime's own output check.
+  const checked = await checkOutput(out, workDir);
+  assert.ok(checked.ok, checked.ok ? '' : checked.message);
+  return { out, workDir, ms };
 }
 
 /** Files (not folders) the native 7-Zip lists, named the way the service names them. */
@@ -135,6 +142,20 @@ describe('Extract on the strelka fixtures (oracle: native 7z)', () => {
     assert.equal(out.tempSubmissionData, undefined);
   });
 
+  it('recovers each entry of a zip with mixed encryption and names the one left locked', async (t) => {
+    if (!haveFixtures) return t.skip('strelka fixtures not present');
+    const { out } = await run(join(fixtures, 'test_mixedcrypto.zip'), task('archive/zip'));
+    const names = (out.extracted ?? []).map((e) => e.name).sort();
+    assert.deepEqual(names, ['test.txt', 'test_aes256.txt', 'test_zipcrypto.txt']);
+    for (const e of out.extracted ?? []) assert.ok((await stat(e.path)).size > 0, `${e.name} is not empty`);
+    assert.deepEqual(out.tempSubmissionData?.passwords, ['password']);
+    const failed = out.sections.find((s) => /password not found/.test(s.title));
+    assert.ok(failed);
+    assert.equal(failed.heuristic?.id, 12);
+    assert.match(String(failed.body), /test_zipcrypto_badpw\.txt/);
+    assert.equal(out.partial, true);
+  });
+
   it('finds the password in the email body and in shared passwords', async (t) => {
     if (!haveFixtures) return t.skip('strelka fixtures not present');
     const file = join(fixtures, 'test_password.7z');
@@ -198,6 +219,27 @@ describe('Extract safety', () => {
     assert.ok((await dirBytes(workDir)) <= 400_000);
   });
 
+  it('cuts extraction at the byte budget when the headers understate the sizes', async () => {
+    const writer = new ZipWriter(new Uint8ArrayWriter());
+    await writer.add('liar.bin', new Uint8ArrayReader(new Uint8Array(3_000_000)), { level: 9 });
+    const bytes = await writer.close();
+    // Rewrite the declared uncompressed size (local header offset 22, central directory offset 24) to 1000.
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    assert.equal(view.getUint32(0, true), 0x04034b50);
+    view.setUint32(22, 1000, true);
+    const cd = bytes.findIndex((_, i) => i + 4 <= bytes.length && view.getUint32(i, true) === 0x02014b50);
+    assert.ok(cd > 0);
+    view.setUint32(cd + 24, 1000, true);
+    const zip = join(scratch, 'liar.zip');
+    await writeFile(zip, bytes);
+    const config = { ...manifest.config, max_total_bytes: 200_000, ratio_min_bytes: 200_000 };
+    const { out, workDir } = await run(zip, task('archive/zip', { serviceConfig: config }));
+    assert.ok((await dirBytes(workDir)) <= 200_000, 'no more than the budget reached the disk');
+    const limits = out.sections.find((s) => s.title === 'Extraction limits exceeded');
+    assert.ok(limits?.heuristic?.signatures?.write_cap, 'the write cap is reported');
+    assert.equal(out.partial, true);
+  });
+
   it('neutralises ../, absolute and drive-letter entry names', async () => {
     const writer = new ZipWriter(new Uint8ArrayWriter());
     const data = (s: string) => new Uint8ArrayReader(new TextEncoder().encode(s));
@@ -229,6 +271,27 @@ describe('Extract safety', () => {
   });
 });
 
+describe('Extract in the service runtime', () => {
+  it('runs in a pool worker, password search included', async (t) => {
+    if (!haveFixtures) return t.skip('strelka fixtures not present');
+    const pool = new ServicePool({ size: 1, logger: { info: () => {}, warn: () => {}, error: () => {} } });
+    try {
+      for (const [file, count] of [['test_password.7z', 4], ['test_password_brute.7z', 0]] as const) {
+        const workDir = await mkdtemp(join(scratch, 'pool-'));
+        const o = await pool.run({
+          modulePath: fileURLToPath(new URL('../../../src/services/extract/index.ts', import.meta.url)),
+          task: task('archive/7-zip', { fileName: file }), filePath: join(fixtures, file), workDir,
+          timeoutSeconds: manifest.timeoutSeconds, memoryMb: manifest.memoryMb,
+        });
+        assert.ok(o.ok, JSON.stringify(o));
+        assert.equal(o.output.extracted?.length ?? 0, count);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('Extract helpers', () => {
   it('sanitises entry names', () => {
     assert.equal(sanitiseEntryName('../../etc/passwd'), 'etc/passwd');
@@ -243,6 +306,7 @@ describe('Extract helpers', () => {
     assert.ok(words.includes('abc123'));
   });
   it('manifest follows the AL heuristic ids', () => {
+    validateManifest(manifest);
     assert.equal(manifest.name, 'Extract');
     assert.equal(manifest.stage, 'EXTRACT');
     const ids = manifest.heuristics.map((h) => h.id);
