@@ -101,7 +101,7 @@ export async function startServer(
   logger: Logger,
   env: NodeJS.ProcessEnv = process.env,
   /** Extra routes to mount before listening (embedding and tests). */
-  extraRoutes?: (app: FastifyInstance) => void,
+  extraRoutes?: (app: FastifyInstance, ctx: AppContext) => void | Promise<void>,
 ): Promise<RunningServer> {
   const core = await openCore(config);
   const firstStart = await ensureFirstAdmin(core.accounts, env);
@@ -138,7 +138,7 @@ export async function startServer(
     logger,
   };
   const app = await buildServer(ctx, { logger, https: tls ? { key: tls.key, cert: tls.cert } : undefined });
-  extraRoutes?.(app);
+  await extraRoutes?.(app, ctx);
   await pipeline.start();
   await app.listen({ host: config.server.host, port: config.server.port });
   const addr = app.server.address();

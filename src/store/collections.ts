@@ -156,7 +156,44 @@ export const ALERT: CollectionSpec = {
 
 export const USER_SETTINGS: CollectionSpec = { name: 'user_settings', fields: {} };
 
-export const COLLECTIONS: CollectionSpec[] = [USER, APIKEY, SESSION, FILE, SUBMISSION, RESULT, EMPTY_RESULT, ERROR, HEURISTIC, FILESCORE, INGEST, ALERT, USER_SETTINGS];
+/** Detection signatures (YARA rules and others), as Assemblyline's signature model. */
+export const SIGNATURE: CollectionSpec = {
+  name: 'signature',
+  fields: {
+    name: { type: 'keyword', indexed: true },
+    type: { type: 'keyword', indexed: true },
+    source: { type: 'keyword', indexed: true },
+    status: { type: 'keyword', indexed: true },
+    signature_id: { type: 'keyword' },
+    revision: { type: 'keyword' },
+    last_modified: { type: 'date', indexed: true },
+    classification: { type: 'keyword' },
+  },
+};
+
+const LIST_FIELDS: CollectionSpec['fields'] = {
+  type: { type: 'keyword', indexed: true },
+  enabled: { type: 'boolean' },
+  'hashes.md5': { type: 'keyword', indexed: true },
+  'hashes.sha1': { type: 'keyword', indexed: true },
+  'hashes.sha256': { type: 'keyword', indexed: true },
+  'tag.type': { type: 'keyword', indexed: true },
+  'tag.value': { type: 'keyword' },
+  added: { type: 'date', indexed: true },
+  updated: { type: 'date' },
+  expiry_ts: { type: 'date', indexed: true },
+};
+
+export const SAFELIST: CollectionSpec = { name: 'safelist', fields: { ...LIST_FIELDS, 'signature.name': { type: 'keyword' } } };
+
+export const BADLIST: CollectionSpec = {
+  name: 'badlist',
+  fields: { ...LIST_FIELDS, 'hashes.ssdeep': { type: 'keyword' }, 'hashes.tlsh': { type: 'keyword' } },
+};
+
+export const COLLECTIONS: CollectionSpec[] = [
+  USER, APIKEY, SESSION, FILE, SUBMISSION, RESULT, EMPTY_RESULT, ERROR, HEURISTIC, FILESCORE, INGEST, ALERT, USER_SETTINGS, SIGNATURE, SAFELIST, BADLIST,
+];
 
 export function collectionSpec(name: string): CollectionSpec | undefined {
   return COLLECTIONS.find((c) => c.name === name);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createLogger, startServer, type RunningServer } from '../../src/app.js';
+import type { AppContext } from '../../src/api/context.js';
 import { deepMerge, loadConfig, type AssayConfig } from '../../src/config.js';
 
 export const ADMIN_PASSWORD = 'admin-test-password';
@@ -18,8 +19,8 @@ export interface TestServer extends RunningServer {
 export interface TestServerOptions {
   https?: boolean;
   config?: Record<string, unknown>;
-  /** Register extra routes before listening (e.g. a route that throws). */
-  routes?: (app: FastifyInstance) => void;
+  /** Register extra routes before listening (e.g. a route that throws, or a route module under test). */
+  routes?: (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
   dataDir?: string;
   /** Where log lines go (default: nowhere). */
   logLevel?: string;

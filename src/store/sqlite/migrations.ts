@@ -77,6 +77,16 @@ export const MIGRATIONS: Array<{ version: number; description: string; up(db: DB
       createCollectionTable(db, 'user_settings', []);
     },
   },
+  {
+    version: 6,
+    description: 'signatures, safelist and badlist',
+    up(db) {
+      createCollectionTable(db, 'signature', ['name', 'type', 'source', 'status', 'last_modified']);
+      for (const name of ['safelist', 'badlist']) {
+        createCollectionTable(db, name, ['type', 'hashes.md5', 'hashes.sha1', 'hashes.sha256', 'tag.type', 'added', 'expiry_ts']);
+      }
+    },
+  },
 ];
 
 export function migrate(db: DB): { from: number; to: number } {
