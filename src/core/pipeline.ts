@@ -15,6 +15,7 @@ import { NotificationQueues } from './ingest/notifications.js';
 import { heuristicRecords } from './results/heuristics.js';
 import type { ErrorRecord, HeuristicRecord, ResultRecord } from './results/model.js';
 import { ServicePool } from './runtime/index.js';
+import { rulesDir, SignatureStore } from './signatures/store.js';
 
 /** Built-in analysers live next to this file's sibling folder, in sources and in the compiled tree alike. */
 export const BUILTIN_SERVICES_DIR = fileURLToPath(new URL('../services/', import.meta.url));
@@ -39,6 +40,12 @@ export interface Pipeline {
 export async function openPipeline(config: AssayConfig, storage: Storage, intake: FileIntake, tmpDir: string, log: Logger): Promise<Pipeline> {
   const ds = storage.datastore;
   const registry = new ServiceRegistry(await discoverServices([...(config.services.builtin ? [BUILTIN_SERVICES_DIR] : []), ...config.services.paths]));
+  // YARA reads the deployed rules from files the host keeps current (see the signature API).
+  const yara = registry.get('YARA');
+  if (yara) {
+    yara.manifest.config = { ...yara.manifest.config, rules_dir: rulesDir(config.dataDir) };
+    await new SignatureStore(ds).exportActive(rulesDir(config.dataDir));
+  }
   const heuristics = new Map<string, HeuristicRecord>();
   const heurCol = ds.collection<HeuristicRecord>('heuristic');
   for (const s of registry.all()) {
