@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { BlobReader, TextWriter, ZipReader } from '@zip.js/zip.js';
 import { execute, manifest } from '../../../src/services/yara/index.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
-import signatureRoutes from '../../../src/api/signature.js';
 import { adminHeaders, call, startTestServer, type TestServer } from '../../helpers/server.js';
 import { allTags, runOn, tempDir } from '../characterize/support.js';
 
@@ -17,7 +16,7 @@ let cleanup: () => Promise<void>;
 let server: TestServer;
 before(async () => {
   ({ dir: root, cleanup } = await tempDir('yara-'));
-  server = await startTestServer({ routes: (app, ctx) => signatureRoutes(app, ctx) });
+  server = await startTestServer();
 });
 after(async () => {
   await server.stop();
