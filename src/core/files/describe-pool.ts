@@ -31,6 +31,7 @@ export class DescribePool {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
+      this.release(w);
       if (m.facts) p.resolve({ ...m.facts, header: Buffer.from(m.facts.header) });
       else p.reject(new Error(m.error ?? 'describe failed'));
     });
@@ -40,13 +41,29 @@ export class DescribePool {
       for (const [id, p] of this.pending) {
         if (p.worker !== w) continue;
         this.pending.delete(id);
+        this.release(w);
         p.reject(new Error(`file description worker exited (${code})`));
       }
       const i = this.workers.indexOf(w);
       if (i >= 0 && !this.closed) this.workers[i] = this.spawn();
     });
+    // Idle workers must not keep the process alive; busy ones must, or a pending job could be abandoned.
     w.unref();
     return w;
+  }
+
+  private readonly busy = new Map<Worker, number>();
+
+  private hold(w: Worker): void {
+    const n = (this.busy.get(w) ?? 0) + 1;
+    this.busy.set(w, n);
+    if (n === 1) w.ref();
+  }
+
+  private release(w: Worker): void {
+    const n = (this.busy.get(w) ?? 1) - 1;
+    this.busy.set(w, n);
+    if (n === 0) w.unref();
   }
 
   describe(path: string, name?: string): Promise<FileFacts> {
@@ -55,6 +72,7 @@ export class DescribePool {
     const w = this.workers[this.next++ % this.workers.length]!;
     return new Promise<FileFacts>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, worker: w });
+      this.hold(w);
       w.postMessage({ id, path, name });
     });
   }
