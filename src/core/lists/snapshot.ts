@@ -1,0 +1,91 @@
+// Snapshots of the file items of a list, for the Safelist and Badlist services. Services run in workers without
+// a datastore, so the host writes the enabled file items to a JSON file and the services read it.
+//
+// Format (version 1):
+//   { "version": 1, "kind": "safelist" | "badlist", "generated": "<ISO date>",
+//     "items": [ { "id", "hashes": {md5?, sha1?, sha256?, ssdeep?, tlsh?}, "file"?, "sources", "attribution"?,
+//                  "classification" } ] }
+// Only enabled, unexpired items of type "file" are written; tag and signature items are not file verdicts.
+import { rename, writeFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import type { ListHashes, ListItem, ListKind } from './model.js';
+import type { ListStore } from './store.js';
+
+export const SNAPSHOT_VERSION = 1;
+
+export type SnapshotItem = Pick<ListItem, 'hashes' | 'file' | 'sources' | 'attribution' | 'classification'> & { id: string };
+
+export interface ListSnapshot {
+  version: number;
+  kind: ListKind;
+  generated: string;
+  items: SnapshotItem[];
+}
+
+/** Writes the snapshot atomically (temporary file, then rename) so a reader never sees half a file. */
+export async function writeListSnapshot(store: ListStore, kind: ListKind, path: string, now = new Date()): Promise<number> {
+  if (store.kind !== kind) throw new Error(`store holds the ${store.kind}, not the ${kind}`);
+  const items = (await store.activeFileItems(now)).map(
+    ({ id, hashes, file, sources, attribution, classification }): SnapshotItem => ({ id, hashes, file, sources, attribution, classification }),
+  );
+  const snapshot: ListSnapshot = { version: SNAPSHOT_VERSION, kind, generated: now.toISOString(), items };
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(snapshot));
+  await rename(tmp, path);
+  return items.length;
+}
+
+const cache = new Map<string, { ino: number; mtimeMs: number; size: number; snapshot: ListSnapshot }>();
+
+/**
+ * Reads a snapshot, re-parsing only when the file changed; a worker checks the same file for every task.
+ * A missing file reads as an empty list (the host may not have written one yet).
+ */
+export function readListSnapshot(path: string, kind: ListKind): ListSnapshot {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return { version: SNAPSHOT_VERSION, kind, generated: '', items: [] };
+  }
+  const hit = cache.get(path);
+  // The writer renames a new file into place, so a new inode means a new snapshot even within one mtime tick.
+  if (hit && hit.ino === st.ino && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.snapshot;
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<ListSnapshot>;
+  if (parsed.version !== SNAPSHOT_VERSION || !Array.isArray(parsed.items)) throw new Error(`unsupported list snapshot at ${path}`);
+  if (parsed.kind !== kind) throw new Error(`snapshot at ${path} holds the ${String(parsed.kind)}, not the ${kind}`);
+  const snapshot = parsed as ListSnapshot;
+  cache.set(path, { ino: st.ino, mtimeMs: st.mtimeMs, size: st.size, snapshot });
+  return snapshot;
+}
+
+export interface FileHashInfo {
+  md5?: string;
+  sha1?: string;
+  sha256?: string;
+  ssdeep?: string;
+  tlsh?: string | null;
+}
+
+function matchBy(fileInfo: FileHashInfo, items: readonly SnapshotItem[], keys: Array<keyof ListHashes>): { item: SnapshotItem; hash: keyof ListHashes } | null {
+  for (const key of keys) {
+    const mine = fileInfo[key]?.toLowerCase();
+    if (!mine) continue;
+    const item = items.find((i) => i.hashes[key]?.toLowerCase() === mine);
+    if (item) return { item, hash: key };
+  }
+  return null;
+}
+
+/** The safelist item that names this file by sha256, sha1 or md5, if any. */
+export function safelistVerdict(fileInfo: FileHashInfo, items: readonly SnapshotItem[]) {
+  return matchBy(fileInfo, items, ['sha256', 'sha1', 'md5']);
+}
+
+/**
+ * The badlist item that names this file by a cryptographic hash, or by an identical TLSH or ssdeep digest
+ * (a badlist item may be keyed by a fuzzy hash alone).
+ */
+export function badlistVerdict(fileInfo: FileHashInfo, items: readonly SnapshotItem[]) {
+  return matchBy(fileInfo, items, ['sha256', 'sha1', 'md5', 'tlsh', 'ssdeep']);
+}
