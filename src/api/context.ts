@@ -1,13 +1,8 @@
 // What every route module receives, and the route options Assay adds to Fastify.
 import type { FastifyBaseLogger } from 'fastify';
 import type { AssayConfig } from '../config.js';
-import type { Storage } from '../store/index.js';
-import type { Accounts } from '../core/auth/accounts.js';
-import type { Authenticator, Principal } from '../core/auth/authenticator.js';
-import type { Sessions } from '../core/auth/sessions.js';
+import type { Principal } from '../core/auth/authenticator.js';
 import type { Role } from '../core/auth/roles.js';
-import type { FileIntake } from '../core/files/file-intake.js';
-import type { UserSettingsStore } from '../core/auth/user-settings.js';
 import type { Dispatcher } from '../core/dispatch/dispatcher.js';
 import type { ServiceRegistry } from '../core/dispatch/registry.js';
 import type { WatchQueues } from '../core/dispatch/watch.js';
@@ -18,15 +13,11 @@ import type { InitOptions } from '../core/submission/init.js';
 import type { SubmissionRecord } from '../core/submission/record.js';
 import type { SubmissionViews } from '../core/submission/views.js';
 import type { Collection } from '../store/datastore.js';
+import type { Core } from '../app.js';
 
-export interface AppContext {
+/** The open storage and account services (see app.ts), plus the configuration and the analysis pipeline. */
+export interface AppContext extends Omit<Core, 'close'> {
   config: AssayConfig;
-  storage: Storage;
-  accounts: Accounts;
-  sessions: Sessions;
-  authenticator: Authenticator;
-  intake: FileIntake;
-  settings: UserSettingsStore;
   registry: ServiceRegistry;
   dispatcher: Dispatcher;
   watch: WatchQueues;
@@ -34,7 +25,6 @@ export interface AppContext {
   notifications: NotificationQueues<IngestMessage>;
   submissions: Collection<SubmissionRecord>;
   views: SubmissionViews;
-  tmpDir: string;
   /** Options of the submission checks, for the ingest or the submit endpoint. */
   submitOptions(endpoint: 'ingest' | 'submit'): InitOptions;
   logger: FastifyBaseLogger;
