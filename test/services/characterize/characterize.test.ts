@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { execute, manifest } from '../../../src/services/characterize/index.js';
 import { displayName } from '../../../src/services/characterize/names.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
-import { allTags, heuristicIds, runOn, tempDir } from './support.js';
+import { allTags, heuristicIds, runOn, tempDir } from '../../helpers/service.js';
 
 let root: string;
 let cleanup: () => Promise<void>;

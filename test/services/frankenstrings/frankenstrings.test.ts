@@ -7,7 +7,7 @@ import { execute, manifest } from '../../../src/services/frankenstrings/index.js
 import { isDomain, refang } from '../../../src/services/frankenstrings/iocs.js';
 import { isPe, xor } from '../../../src/services/frankenstrings/decoders.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
-import { allTags, heuristicIds, runFile, runOn, tempDir } from '../characterize/support.js';
+import { allTags, heuristicIds, runFile, runOn, tempDir } from '../../helpers/service.js';
 
 const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/strelka-fixtures/', import.meta.url));
 let root: string;

@@ -6,7 +6,7 @@ import { BlobReader, TextWriter, ZipReader } from '@zip.js/zip.js';
 import { execute, manifest } from '../../../src/services/yara/index.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { adminHeaders, call, startTestServer, type TestServer } from '../../helpers/server.js';
-import { allTags, runOn, tempDir } from '../characterize/support.js';
+import { allTags, runOn, tempDir } from '../../helpers/service.js';
 
 // The standard 68-byte EICAR text, assembled here so this source file itself never trips a scanner.
 const EICAR = ['X5O!P%@AP[4\\PZX54(P^)7CC)7}$', 'EICAR-STANDARD-ANTIVIRUS-', 'TEST-FILE!$H+H*'].join('');
