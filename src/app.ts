@@ -117,6 +117,7 @@ export async function startServer(
     watch: pipeline.watch,
     ingester: pipeline.ingester,
     notifications: pipeline.notifications,
+    lists: pipeline.lists,
     submissions: core.storage.datastore.collection<SubmissionRecord>('submission'),
     views: new SubmissionViews(
       {

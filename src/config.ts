@@ -2,6 +2,7 @@
 // variables, then by command-line flags. Every limit the server enforces lives here so operators can tune it.
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DEFAULT_TAG_SAFELIST, type ConfiguredTagSafelist } from './core/lists/tag-defaults.js';
 
 export interface VerdictThresholds {
   info: number;
@@ -63,6 +64,10 @@ export interface AssayConfig {
     /** Memory ceiling of a worker when the manifest names none, MiB. */
     defaultMemoryMb: number;
   };
+  lists: {
+    /** Tag values never reported as indicators, besides the safelist's tag items. */
+    tagSafelist: ConfiguredTagSafelist;
+  };
   ingester: {
     /** Ingests analysed at the same time. */
     maxInflight: number;
@@ -106,6 +111,7 @@ export function defaultConfig(): AssayConfig {
     },
     system: { organisation: 'ACME', type: 'production' },
     services: { builtin: true, paths: [], workers: null, defaultMemoryMb: 1024 },
+    lists: { tagSafelist: DEFAULT_TAG_SAFELIST },
     ingester: { maxInflight: 64, samplingAt: { low: 10_000_000, medium: 2_000_000, high: 1_000_000, critical: 500_000 } },
   };
 }

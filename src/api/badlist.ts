@@ -3,7 +3,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../core/errors.js';
-import { ListStore } from '../core/lists/index.js';
 import type { AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { registerListRoutes } from './safelist.js';
@@ -18,7 +17,7 @@ function threshold(raw: string | undefined, min: number, max: number): number | 
 }
 
 export default async function badlistRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const store = new ListStore('badlist', ctx.storage.datastore);
+  const store = ctx.lists.badlist;
 
   // ssdeep digests are base64 and may contain '/', so the digest is the rest of the path.
   app.get(
@@ -55,5 +54,5 @@ export default async function badlistRoutes(app: FastifyInstance, ctx: AppContex
     },
   );
 
-  registerListRoutes(app, store);
+  registerListRoutes(app, ctx.lists, 'badlist');
 }

@@ -9,6 +9,7 @@ import type { WatchQueues } from '../core/dispatch/watch.js';
 import type { Ingester } from '../core/ingest/ingester.js';
 import type { IngestMessage } from '../core/ingest/message.js';
 import type { NotificationQueues } from '../core/ingest/notifications.js';
+import type { ListSync } from '../core/lists/sync.js';
 import type { InitOptions } from '../core/submission/init.js';
 import type { SubmissionRecord } from '../core/submission/record.js';
 import type { SubmissionViews } from '../core/submission/views.js';
@@ -23,6 +24,8 @@ export interface AppContext extends Omit<Core, 'close'> {
   watch: WatchQueues;
   ingester: Ingester;
   notifications: NotificationQueues<IngestMessage>;
+  /** Safelist and badlist stores; edits go through `changed` so the analysis sees them at once. */
+  lists: ListSync;
   submissions: Collection<SubmissionRecord>;
   views: SubmissionViews;
   /** Options of the submission checks, for the ingest or the submit endpoint. */

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, notFound } from '../core/errors.js';
-import { ListStore, notFoundMessage, type ListCaller, type ListKind } from '../core/lists/index.js';
+import { notFoundMessage, type ListCaller, type ListKind, type ListSync } from '../core/lists/index.js';
 import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 
@@ -15,8 +15,9 @@ function callerOf(req: FastifyRequest): ListCaller {
 }
 
 /** The routes both lists share: lookup, add/update (one or many), delete and enable/disable. */
-export function registerListRoutes(app: FastifyInstance, store: ListStore): void {
-  const kind: ListKind = store.kind;
+export function registerListRoutes(app: FastifyInstance, lists: ListSync, kind: ListKind): void {
+  const store = kind === 'safelist' ? lists.safelist : lists.badlist;
+  const changed = () => lists.changed(kind);
   const base = `/api/v4/${kind}`;
   const view = kind === 'safelist' ? 'safelist_view' : 'badlist_view';
   const manage = kind === 'safelist' ? 'safelist_manage' : 'badlist_manage';
@@ -50,6 +51,7 @@ export function registerListRoutes(app: FastifyInstance, store: ListStore): void
       config: { auth: { roles: [manage] } },
       handler: async (req, res) => {
         const { op, hash } = await store.addUpdate(req.body, callerOf(req));
+        await changed();
         return reply(res, { success: true, op, hash });
       },
     });
@@ -61,7 +63,11 @@ export function registerListRoutes(app: FastifyInstance, store: ListStore): void
       schema: { tags, summary: `Add or update a list of ${kind} items`, body: AnyJson, response: { 200: Enveloped(AnyJson) } },
       config: { auth: { roles: [manage] } },
     },
-    async (req, res) => reply(res, await store.addUpdateMany(req.body, callerOf(req))),
+    async (req, res) => {
+      const outcome = await store.addUpdateMany(req.body, callerOf(req));
+      await changed();
+      return reply(res, outcome);
+    },
   );
 
   app.delete(
@@ -72,6 +78,7 @@ export function registerListRoutes(app: FastifyInstance, store: ListStore): void
     },
     async (req, res) => {
       await store.remove((req.params as { id: string }).id);
+      await changed();
       return reply(res, { success: true });
     },
   );
@@ -86,11 +93,12 @@ export function registerListRoutes(app: FastifyInstance, store: ListStore): void
       // Checked here rather than by schema: coercion would turn "false" or 0 into a boolean.
       if (typeof req.body !== 'boolean') throw badRequest('The request body must be true or false', {});
       await store.setEnabled((req.params as { id: string }).id, req.body);
+      await changed();
       return reply(res, { success: true });
     },
   );
 }
 
 export default async function safelistRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  registerListRoutes(app, new ListStore('safelist', ctx.storage.datastore));
+  registerListRoutes(app, ctx.lists, 'safelist');
 }

@@ -17,6 +17,8 @@ import fileResultRoutes from './file-results.js';
 import alertRoutes from './alert.js';
 import liveRoutes from './live.js';
 import signatureRoutes from './signature.js';
+import safelistRoutes from './safelist.js';
+import badlistRoutes from './badlist.js';
 import multipart from '@fastify/multipart';
 import { installAuthentication } from './authn.js';
 import type { AppContext } from './context.js';
@@ -26,7 +28,7 @@ import userRoutes from './user.js';
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void>;
 
-export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, userRoutes, apikeyRoutes, fileRoutes, ingestRoutes, submitRoutes, submissionRoutes, resultRoutes, serviceRoutes, fileResultRoutes, alertRoutes, liveRoutes, signatureRoutes];
+export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, userRoutes, apikeyRoutes, fileRoutes, ingestRoutes, submitRoutes, submissionRoutes, resultRoutes, serviceRoutes, fileResultRoutes, alertRoutes, liveRoutes, signatureRoutes, safelistRoutes, badlistRoutes];
 
 export interface ServerOptions {
   https?: { key: string | Buffer; cert: string | Buffer };

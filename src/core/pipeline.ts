@@ -1,5 +1,6 @@
 // The analysis pipeline of one process: discovered services, the isolated worker pool that runs them, the
 // dispatcher, and the ingester with its notification queues.
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AssayConfig } from '../config.js';
 import type { Storage } from '../store/index.js';
@@ -14,6 +15,7 @@ import type { IngestMessage } from './ingest/message.js';
 import { NotificationQueues } from './ingest/notifications.js';
 import { heuristicRecords } from './results/heuristics.js';
 import type { ErrorRecord, HeuristicRecord, ResultRecord } from './results/model.js';
+import { ListSync } from './lists/sync.js';
 import { ServicePool } from './runtime/index.js';
 import { rulesDir, SignatureStore } from './signatures/store.js';
 
@@ -33,6 +35,7 @@ export interface Pipeline {
   ingester: Ingester;
   notifications: NotificationQueues<IngestMessage>;
   pool: ServicePool;
+  lists: ListSync;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -45,6 +48,13 @@ export async function openPipeline(config: AssayConfig, storage: Storage, intake
   if (yara) {
     yara.manifest.config = { ...yara.manifest.config, rules_dir: rulesDir(config.dataDir) };
     await new SignatureStore(ds).exportActive(rulesDir(config.dataDir));
+  }
+  // The list filters read snapshots the host rewrites on every list change (see ListSync).
+  const lists = new ListSync(ds, join(config.dataDir, 'lists'), config.lists.tagSafelist);
+  await lists.refreshAll();
+  for (const [name, kind] of [['Safelist', 'safelist'], ['Badlist', 'badlist']] as const) {
+    const svc = registry.get(name);
+    if (svc) svc.manifest.config = { ...svc.manifest.config, snapshot_path: lists.snapshotPath(kind) };
   }
   const heuristics = new Map<string, HeuristicRecord>();
   const heurCol = ds.collection<HeuristicRecord>('heuristic');
@@ -70,6 +80,7 @@ export async function openPipeline(config: AssayConfig, storage: Storage, intake
       intake,
       executor: pool,
       heuristics,
+      safelist: () => lists.resultSafelist(),
       tmpDir,
     },
     { maxExtractionDepth: config.submission.maxExtractionDepth },
@@ -98,6 +109,7 @@ export async function openPipeline(config: AssayConfig, storage: Storage, intake
     ingester,
     notifications,
     pool,
+    lists,
     async start() {
       await ingester.start();
       // Submissions interrupted by a stop: the ingester resumes its own; the rest are resumed here.

@@ -2,15 +2,12 @@
 // and Badlist services reading a snapshot written from the stored lists.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import badlistRoutes from '../../src/api/badlist.js';
-import safelistRoutes from '../../src/api/safelist.js';
 import type { AppContext } from '../../src/api/context.js';
 import { ssdeepHash, tlshHash } from '../../src/core/hashes/index.js';
-import { ListStore, writeListSnapshot } from '../../src/core/lists/index.js';
 import { execute as badlistExecute } from '../../src/services/badlist/index.js';
 import { execute as safelistExecute } from '../../src/services/safelist/index.js';
 import { checkOutput } from '../../src/core/runtime/output.js';
@@ -53,10 +50,8 @@ describe('badlist API', () => {
 
   before(async () => {
     srv = await startTestServer({
-      routes: async (app, c) => {
+      routes: (_app, c) => {
         ctx = c;
-        await badlistRoutes(app, c);
-        await safelistRoutes(app, c);
       },
     });
     const r = await api('/', {
@@ -152,8 +147,9 @@ describe('badlist API', () => {
         method: 'PUT', headers: adminHeaders,
         json: { type: 'file', hashes: { sha1: hashesOf(safe).sha1 }, sources: [{ name: 'admin', type: 'user', reason: ['Vendor file'] }] },
       });
-      const path = join(dir, 'safelist.json');
-      assert.equal(await writeListSnapshot(new ListStore('safelist', ctx.storage.datastore), 'safelist', path), 1);
+      // The host rewrites the snapshot before answering the change.
+      const path = ctx.lists.snapshotPath('safelist');
+      assert.equal(JSON.parse(readFileSync(path, 'utf8')).items.length, 1);
       const out = await valid(await safelistExecute(task(safe, path), sctx));
       assert.equal(out.dropFile, true);
       assert.equal(out.sections[0]!.title, 'This file is safelisted');
@@ -164,9 +160,7 @@ describe('badlist API', () => {
     });
 
     it('scores a badlisted file 1000 with its attribution as tags, and skips disabled items', async () => {
-      const store = new ListStore('badlist', ctx.storage.datastore);
-      const path = join(dir, 'badlist.json');
-      await writeListSnapshot(store, 'badlist', path);
+      const path = ctx.lists.snapshotPath('badlist');
       const out = await valid(await badlistExecute(task(bad, path), sctx));
       assert.equal(out.sections.length, 1);
       assert.deepEqual(out.sections[0]!.heuristic, { id: 1 });
@@ -174,7 +168,6 @@ describe('badlist API', () => {
       assert.deepEqual((await badlistExecute(task(near, path), sctx)).sections, []);
 
       await api(`/enable/${badHashes.sha256}/`, { method: 'PUT', json: false });
-      await writeListSnapshot(store, 'badlist', path);
       assert.deepEqual((await badlistExecute(task(bad, path), sctx)).sections, []);
     });
 

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import safelistRoutes from '../../src/api/safelist.js';
 import { adminHeaders, call, startTestServer, type TestServer } from '../helpers/server.js';
 
 const data = Buffer.from('a file everybody agrees is harmless\n');
@@ -24,7 +23,7 @@ describe('safelist API', () => {
     call(srv.url, `/api/v4/safelist${path}`, { ...init, headers: { ...adminHeaders, ...(init.headers ?? {}) } });
 
   before(async () => {
-    srv = await startTestServer({ routes: (app, ctx) => safelistRoutes(app, ctx) });
+    srv = await startTestServer();
   });
   after(async () => srv.stop());
 

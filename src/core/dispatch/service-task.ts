@@ -8,7 +8,7 @@ import type { Collection } from '../../store/datastore.js';
 import type { Filestore } from '../../store/filestore.js';
 import type { FileIntake } from '../files/file-intake.js';
 import type { FileRecord } from '../files/file-record.js';
-import { errorRecord, buildResult } from '../results/postprocess.js';
+import { errorRecord, buildResult, type ResultSafelist } from '../results/postprocess.js';
 import { emptyResultKey, errorKey, resultKey, type ConfKeyTask } from '../results/keys.js';
 import type { ErrorRecord, ErrorType, HeuristicRecord, ResultRecord } from '../results/model.js';
 import type { RunOutcome } from '../runtime/index.js';
@@ -30,6 +30,8 @@ export interface TaskStores {
   intake: FileIntake;
   executor: TaskExecutor;
   heuristics: Map<string, HeuristicRecord>;
+  /** The tag and signature safelist in force when a result is built. */
+  safelist?: () => ResultSafelist;
   tmpDir: string;
 }
 
@@ -171,6 +173,7 @@ async function storeOutput(
     ttlDays: s.ttlDays,
     classification: s.classification,
     heuristics: stores.heuristics,
+    safelist: stores.safelist?.(),
     extracted,
   });
   const keyInput = {

@@ -24,3 +24,5 @@ export {
   type ListSnapshot,
   type SnapshotItem,
 } from './snapshot.js';
+export { ListSync } from './sync.js';
+export { DEFAULT_TAG_SAFELIST, type ConfiguredTagSafelist } from './tag-defaults.js';

@@ -4,7 +4,7 @@ import { AssayError, badRequest, forbidden, notFound } from '../errors.js';
 import { ssdeepCompare } from '../hashes/ssdeep-compare.js';
 import { decodeDigest, tlshDiff, type TlshFields } from '../hashes/tlsh.js';
 import type { Collection, Datastore, Filter } from '../../store/datastore.js';
-import { mergeItems, prepareItem, type ListItem, type ListKind } from './model.js';
+import { mergeItems, prepareItem, type ItemType, type ListItem, type ListKind } from './model.js';
 
 /** Who is adding: user sources must carry the caller's own name; external sources need `signature_import`. */
 export interface ListCaller {
@@ -138,11 +138,17 @@ export class ListStore {
   }
 
   /** Enabled, unexpired file items: what the filtering services need. */
-  async activeFileItems(now = new Date()): Promise<StoredItem[]> {
+  activeFileItems(now = new Date()): Promise<StoredItem[]> {
+    return this.activeItems(['file'], now);
+  }
+
+  /** Enabled, unexpired items of the given types. */
+  async activeItems(types: ItemType[], now = new Date()): Promise<StoredItem[]> {
     const out: StoredItem[] = [];
     const stamp = now.toISOString();
+    const type: Filter = types.length === 1 ? { op: 'eq', field: 'type', value: types[0] } : { op: 'or', items: types.map((t) => ({ op: 'eq', field: 'type', value: t })) };
     await this.scan(
-      { op: 'and', items: [{ op: 'eq', field: 'type', value: 'file' }, { op: 'eq', field: 'enabled', value: true }] },
+      { op: 'and', items: [type, { op: 'eq', field: 'enabled', value: true }] },
       (item) => {
         if (!item.expiry_ts || item.expiry_ts > stamp) out.push(item);
       },

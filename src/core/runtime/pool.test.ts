@@ -125,6 +125,15 @@ describe('ServicePool failure handling', () => {
     await assertServes();
   });
 
+  it('holds a task to its own limit when it runs in a worker with a higher ceiling', async () => {
+    // A 512 MiB worker is warm; the 256 MiB task runs there and is still stopped at 256 MiB.
+    assert.ok((await pool.run(await request('ok-service', {}, { memoryMb: 512 }))).ok);
+    const o = failure(await pool.run(await request('native-oom-service', {}, { memoryMb: 256 })));
+    assert.equal(o.kind, 'oom');
+    assert.match(o.message, /exceeded the 256 MiB limit/);
+    await assertServes();
+  });
+
   for (const variant of ['sections', 'tags', 'unknown-field', 'function', 'missing-file']) {
     it(`rejects malformed output (${variant})`, async () => {
       const o = failure(await pool.run(await request('bad-output-service', { variant })));

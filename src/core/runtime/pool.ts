@@ -1,10 +1,11 @@
 // The pool of worker processes that runs service tasks.
 //
-// Memory classes: a worker's ceiling is fixed when it is forked (V8's --max-old-space-size cannot change later),
-// so each worker belongs to the memory class (memoryMb) of the tasks it runs. `size` caps the workers alive over
-// all classes. A queued task takes an idle worker of its class; otherwise a new worker is forked if there is
-// room; otherwise an idle worker of another class is retired to make room. Services rarely use more than a few
-// distinct memoryMb values, so in practice workers are reused and this recycling is uncommon.
+// Memory classes: a worker's heap ceiling is fixed when it is forked (V8's --max-old-space-size cannot change
+// later). A task's own limit is enforced by the resident-memory watchdog, so a worker may run any task whose limit
+// is at most its ceiling. A queued task takes an idle worker of its class, else the smallest idle worker above
+// it; otherwise a new worker is forked if there is room, with the largest ceiling asked for so far so that it can
+// serve every service seen; otherwise an idle worker too small for it is retired to make room. Analysers with
+// different limits thus share warm workers instead of retiring each other's.
 //
 // Workers are forked when first needed. One that dies or is killed because of a task is replaced at once (when
 // there is room), so the next task does not pay the start-up.
@@ -22,6 +23,8 @@ export class ServicePool {
   private readonly size: number;
   private readonly defaultMemoryMb: number;
   private readonly rssCheckMs: number;
+  /** The largest memory limit asked for so far: new workers get it as their ceiling. */
+  private largestClass = 0;
   private readonly maxTasksPerWorker: number;
   private readonly startTimeoutMs: number;
   private readonly workers = new Set<WorkerProcess>();
@@ -116,28 +119,34 @@ export class ServicePool {
       if (w.state === 'idle') idle.set(w.memoryMb, [...(idle.get(w.memoryMb) ?? []), w]);
       if (w.state === 'starting') starting.set(w.memoryMb, (starting.get(w.memoryMb) ?? 0) + 1);
     }
+    // Classes able to run a job: its own first, then larger ones, smallest first.
+    const fitting = (map: Map<number, unknown>, mb: number) => [...map.keys()].filter((c) => c >= mb).sort((a, b) => a - b);
     for (let i = 0; i < this.queue.length; i++) {
       const job = this.queue[i];
-      const w = idle.get(job.memoryMb)?.pop();
+      this.largestClass = Math.max(this.largestClass, job.memoryMb);
+      const cls = fitting(idle, job.memoryMb).find((c) => (idle.get(c)?.length ?? 0) > 0);
+      const w = cls === undefined ? undefined : idle.get(cls)!.pop();
       if (w) {
         this.queue.splice(i--, 1);
         this.dispatch(w, job);
         continue;
       }
-      // A worker of this class is on its way; the job waits for it (it is picked up when it reports ready).
-      const pending = starting.get(job.memoryMb) ?? 0;
-      if (pending > 0) {
-        starting.set(job.memoryMb, pending - 1);
+      // A worker that can run it is on its way; the job waits for it (it is picked up when it reports ready).
+      const startingCls = fitting(starting, job.memoryMb).find((c) => (starting.get(c) ?? 0) > 0);
+      if (startingCls !== undefined) {
+        starting.set(startingCls, starting.get(startingCls)! - 1);
         continue;
       }
       if (live >= this.size) {
-        const other = [...idle.values()].find((list) => list.length > 0)?.pop();
+        // Only a worker too small for this job is worth retiring; the smallest goes first.
+        const small = [...idle.keys()].filter((c) => c < job.memoryMb && idle.get(c)!.length > 0).sort((a, b) => a - b)[0];
+        const other = small === undefined ? undefined : idle.get(small)!.pop();
         if (!other) break; // every worker is busy or starting: later jobs wait their turn
         this.counts.recycled++;
         other.retire(`making room for a ${job.memoryMb} MiB task`);
         live--;
       }
-      this.spawn(job.memoryMb);
+      this.spawn(this.largestClass);
       live++;
     }
   }
@@ -161,7 +170,8 @@ export class ServicePool {
   }
 
   private dispatch(w: WorkerProcess, job: Job): void {
-    void w.run(job.req).then((outcome) => {
+    // The task's own limit, which may be below the worker's ceiling, is what the watchdog enforces.
+    void w.run({ ...job.req, memoryMb: job.memoryMb }).then((outcome) => {
       this.outcomes[outcome.ok ? 'ok' : outcome.kind]++;
       if (!outcome.ok && outcome.kind === 'invalid-output' && w.state !== 'dead') {
         // A worker that sent junk may be in any state; it does not get another task.

@@ -235,9 +235,10 @@ export class WorkerProcess {
 
   private checkRss(t: InFlight, rss: number): void {
     this.lastRss = rss;
-    const limit = this.opts.memoryMb * 1024 * 1024;
-    if (rss > limit && !t.settled) {
-      const message = `resident memory ${Math.round(rss / 1048576)} MiB exceeded the ${this.opts.memoryMb} MiB limit`;
+    // A task may declare a lower limit than the worker's heap ceiling; the lower one applies.
+    const limitMb = Math.min(t.req.memoryMb ?? this.opts.memoryMb, this.opts.memoryMb);
+    if (rss > limitMb * 1024 * 1024 && !t.settled) {
+      const message = `resident memory ${Math.round(rss / 1048576)} MiB exceeded the ${limitMb} MiB limit`;
       this.failAndKill(t, { kind: 'oom', message, recoverable: false }, 'memory limit');
     }
   }
