@@ -1,0 +1,117 @@
+// PDF: keyword counts in the manner of PDFiD, over the raw bytes and over the objects unpacked from object streams
+// (where a byte scan sees nothing), then the object graph through pdf-lib: JavaScript with what triggers it,
+// automatic and Launch actions, embedded files, URIs, encryption and metadata. JavaScript and embedded files are
+// extracted as children so the script and file analysers see them.
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import type { ExtractedFile, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../service.js';
+import { addCounts, countKeywords, emptyCounts, type KeywordCounts } from './keywords.js';
+import { HEUR, manifest } from './manifest.js';
+import { readObjects, type ObjectFindings } from './objects.js';
+import {
+  actionSections, embeddedSection, encryptionSection, keywordSection, metadataSection, scriptSections, sha1, structureSections, uriSection,
+  type ScriptFile,
+} from './report.js';
+import { readStructure } from './structure.js';
+
+export { manifest };
+
+const TOOL_VERSION = 'pdf-lib 1.17.1';
+
+function num(cfg: Record<string, unknown>, key: string, dflt: number): number {
+  const v = Number(cfg[key]);
+  return Number.isFinite(v) && v > 0 ? v : dflt;
+}
+
+async function loadObjects(buf: Buffer, topLevel: Set<string>, limits: Parameters<typeof readObjects>[2]): Promise<{ found: ObjectFindings | null; error: string | null }> {
+  try {
+    const doc = await PDFDocument.load(buf, { ignoreEncryption: true, throwOnInvalidObject: false, updateMetadata: false });
+    return { found: readObjects(doc, topLevel, limits), error: null };
+  } catch (e) {
+    return { found: null, error: e instanceof Error ? e.message.split('\n')[0].slice(0, 300) : String(e) };
+  }
+}
+
+/** A name for a child file that cannot collide with another child or leave the work directory. */
+function childPath(dir: string, n: number, name: string): string {
+  return join(dir, `${String(n).padStart(4, '0')}_${name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80) || 'file'}`);
+}
+
+export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<ServiceOutput> {
+  const cfg = { ...manifest.config, ...task.serviceConfig };
+  const maxBytes = num(cfg, 'max_pdf_size_mb', 50) * 1024 * 1024;
+  const limits = { maxScriptBytes: num(cfg, 'max_js_bytes', 5 * 1024 * 1024), maxEmbedded: num(cfg, 'max_extracted', 50), maxUris: 1000 };
+  const size = (await stat(ctx.filePath)).size;
+  const sections: OutputSection[] = [];
+  let partial = false;
+
+  const buf = await readFile(ctx.filePath);
+  const text = buf.toString('latin1');
+  const structure = readStructure(text);
+  const raw = countKeywords(text);
+  ctx.signal.throwIfAborted();
+
+  let found: ObjectFindings | null = null;
+  if (size > maxBytes) {
+    partial = true;
+    sections.push({ title: 'PDF too large for object analysis', body: `${size} bytes; only raw keyword counts are reported (limit ${maxBytes}).` });
+  } else {
+    const loaded = await loadObjects(buf, structure.topLevelObjects, limits);
+    found = loaded.found;
+    if (loaded.error !== null) {
+      partial = true;
+      sections.push({ title: 'PDF objects could not be parsed', body: loaded.error, heuristic: { id: HEUR.UNPARSABLE } });
+    }
+  }
+  ctx.signal.throwIfAborted();
+
+  // pdf-lib normalises names when it parses, so escapes inside object streams are already undone: that view
+  // adds keyword occurrences, never obfuscation counts.
+  let inStreams: KeywordCounts | null = null;
+  if (found && found.fromObjectStreams > 0) {
+    inStreams = countKeywords(found.objectStreamText);
+    inStreams.obfuscated = {};
+    inStreams.obfuscatedSpellings = [];
+  }
+  const total = inStreams ? addCounts(raw, inStreams) : raw;
+  sections.push(keywordSection(raw, inStreams, total));
+  sections.push(...structureSections(structure, raw, found));
+
+  // Children: scripts first, then embedded files.
+  const extracted: ExtractedFile[] = [];
+  const scriptFiles: ScriptFile[] = [];
+  const embeddedNames: string[] = [];
+  if (found && (found.scripts.length || found.embedded.length)) {
+    const dir = join(ctx.workDir, 'extracted');
+    await mkdir(dir, { recursive: true });
+    for (const [i, s] of found.scripts.entries()) {
+      const name = `javascript_${i + 1}.js`;
+      const data = Buffer.from(s.code, 'utf8');
+      const path = childPath(dir, extracted.length, name);
+      await writeFile(path, data);
+      extracted.push({ name, path, description: `JavaScript (${s.trigger}) from ${s.where}`, parentRelation: 'EXTRACTED' });
+      scriptFiles.push({ name, sha1: sha1(data), size: data.length });
+    }
+    for (const f of found.embedded) {
+      const path = childPath(dir, extracted.length, f.name);
+      await writeFile(path, f.data);
+      extracted.push({ name: f.name, path, description: `Embedded file (${f.source}) from ${f.where}`, parentRelation: 'EXTRACTED' });
+      embeddedNames.push(f.name);
+    }
+  }
+
+  sections.push(...scriptSections(found, total, scriptFiles));
+  sections.push(...actionSections(found, total));
+  for (const s of [
+    embeddedSection(found, total, embeddedNames),
+    uriSection(found?.uris ?? []),
+    encryptionSection(found, total),
+    metadataSection(found?.info ?? {}),
+  ]) if (s) sections.push(s);
+
+  const out: ServiceOutput = { sections, serviceToolVersion: TOOL_VERSION };
+  if (extracted.length) out.extracted = extracted;
+  if (partial) out.partial = true;
+  return out;
+}
