@@ -17,6 +17,9 @@ import fileResultRoutes from './file-results.js';
 import alertRoutes from './alert.js';
 import liveRoutes from './live.js';
 import signatureRoutes from './signature.js';
+import ontologyRoutes from './ontology.js';
+import submissionReportRoutes from './submission-report.js';
+import heuristicStatsRoutes from './heuristic-stats.js';
 import safelistRoutes from './safelist.js';
 import badlistRoutes from './badlist.js';
 import multipart from '@fastify/multipart';
@@ -28,7 +31,7 @@ import userRoutes from './user.js';
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void>;
 
-export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, userRoutes, apikeyRoutes, fileRoutes, ingestRoutes, submitRoutes, submissionRoutes, resultRoutes, serviceRoutes, fileResultRoutes, alertRoutes, liveRoutes, signatureRoutes, safelistRoutes, badlistRoutes];
+export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, userRoutes, apikeyRoutes, fileRoutes, ingestRoutes, submitRoutes, submissionRoutes, resultRoutes, serviceRoutes, fileResultRoutes, alertRoutes, liveRoutes, signatureRoutes, safelistRoutes, badlistRoutes, ontologyRoutes, submissionReportRoutes, heuristicStatsRoutes];
 
 export interface ServerOptions {
   https?: { key: string | Buffer; cert: string | Buffer };
