@@ -80,7 +80,21 @@ export const SUBMISSION: CollectionSpec = {
     error_count: { type: 'integer' },
     scan_key: { type: 'keyword' },
     expiry_ts: { type: 'date', indexed: true },
+    archived: { type: 'boolean' },
+    results: { type: 'keyword', list: true },
+    errors: { type: 'keyword', list: true },
+    'files.sha256': { type: 'keyword', path: 'files[].sha256', terms: true },
+    'files.name': { type: 'keyword', path: 'files[].name' },
+    'files.size': { type: 'integer', path: 'files[].size' },
+    'params.classification': { type: 'keyword' },
+    'params.deep_scan': { type: 'boolean' },
+    'params.priority': { type: 'integer' },
+    'params.type': { type: 'keyword' },
+    'params.services.selected': { type: 'keyword', list: true },
+    'verdict.malicious': { type: 'keyword', list: true },
+    'verdict.non_malicious': { type: 'keyword', list: true },
   },
+  dynamic: [{ prefix: 'metadata.', spec: { type: 'keyword' } }],
 };
 
 export const RESULT: CollectionSpec = {
@@ -89,10 +103,22 @@ export const RESULT: CollectionSpec = {
     sha256: { type: 'keyword', indexed: true },
     created: { type: 'date' },
     expiry_ts: { type: 'date', indexed: true },
-    'response.service_name': { type: 'keyword' },
-    'result.score': { type: 'integer' },
+    'response.service_name': { type: 'keyword', indexed: true },
+    'response.service_version': { type: 'keyword' },
+    'response.service_tool_version': { type: 'keyword' },
+    'result.score': { type: 'integer', indexed: true },
+    'result.sections.heuristic.heur_id': { type: 'keyword', terms: true },
+    'result.sections.heuristic.attack.attack_id': { type: 'keyword', terms: true },
+    'result.sections.heuristic.signature.name': { type: 'keyword', terms: true },
+    'result.sections.heuristic.name': { type: 'text', path: 'result.sections[].heuristic.name' },
+    'result.sections.title_text': { type: 'text', path: 'result.sections[].title_text' },
+    classification: { type: 'keyword' },
+    size: { type: 'integer' },
+    drop_file: { type: 'boolean' },
+    partial: { type: 'boolean' },
     type: { type: 'keyword' },
   },
+  dynamic: [{ prefix: 'result.sections.tags.', spec: { type: 'keyword', terms: true } }],
 };
 
 /** Keys of results that were empty: nothing stored but the fact (Assemblyline's `emptyresult`). */
@@ -105,9 +131,12 @@ export const ERROR: CollectionSpec = {
   name: 'error',
   fields: {
     sha256: { type: 'keyword', indexed: true },
-    created: { type: 'date' },
+    created: { type: 'date', indexed: true },
     type: { type: 'keyword' },
+    severity: { type: 'keyword' },
     'response.service_name': { type: 'keyword' },
+    'response.service_version': { type: 'keyword' },
+    'response.message': { type: 'text' },
     'response.status': { type: 'keyword' },
     expiry_ts: { type: 'date', indexed: true },
   },
@@ -115,7 +144,18 @@ export const ERROR: CollectionSpec = {
 
 export const HEURISTIC: CollectionSpec = {
   name: 'heuristic',
-  fields: { heur_id: { type: 'keyword' }, name: { type: 'text' }, score: { type: 'integer' }, attack_id: { type: 'keyword', list: true } },
+  fields: {
+    heur_id: { type: 'keyword', indexed: true },
+    name: { type: 'text' },
+    score: { type: 'integer' },
+    max_score: { type: 'integer' },
+    attack_id: { type: 'keyword', list: true },
+    classification: { type: 'keyword' },
+    description: { type: 'text' },
+    filetype: { type: 'keyword' },
+    'stats.count': { type: 'integer' },
+    'stats.last_hit': { type: 'date' },
+  },
 };
 
 /** Scores of completed ingests by scan key, the ingester's result cache. */
@@ -142,15 +182,60 @@ export const ALERT: CollectionSpec = {
     alert_id: { type: 'keyword' },
     sid: { type: 'keyword', indexed: true },
     reporting_ts: { type: 'date', indexed: true },
-    ts: { type: 'date' },
-    'al.score': { type: 'integer' },
-    owner: { type: 'keyword' },
+    ts: { type: 'date', indexed: true },
+    'al.score': { type: 'integer', indexed: true },
+    owner: { type: 'keyword', indexed: true },
+    priority: { type: 'keyword', indexed: true },
+    status: { type: 'keyword', indexed: true },
+    label: { type: 'keyword', list: true },
+    type: { type: 'keyword', indexed: true },
+    classification: { type: 'keyword' },
+    extended_scan: { type: 'keyword' },
+    filtered: { type: 'boolean' },
+    workflows_completed: { type: 'boolean' },
+    'file.sha256': { type: 'keyword', indexed: true },
+    'file.md5': { type: 'keyword' },
+    'file.sha1': { type: 'keyword' },
+    'file.name': { type: 'keyword' },
+    'file.type': { type: 'keyword' },
+    'file.size': { type: 'integer' },
+    'heuristic.name': { type: 'keyword', list: true },
+    'attack.pattern': { type: 'keyword', list: true },
+    'attack.category': { type: 'keyword', list: true },
+    'verdict.malicious': { type: 'keyword', list: true },
+    'verdict.non_malicious': { type: 'keyword', list: true },
+    'events.entity_id': { type: 'keyword', path: 'events[].entity_id' },
+    ...Object.fromEntries(
+      ['attrib', 'av', 'behavior', 'domain', 'domain_dynamic', 'domain_static', 'ip', 'ip_dynamic', 'ip_static', 'uri', 'uri_dynamic', 'uri_static', 'yara'].map(
+        (k) => [`al.${k}`, { type: 'keyword' as const, list: true }],
+      ),
+    ),
+    expiry_ts: { type: 'date', indexed: true },
+  },
+  dynamic: [{ prefix: 'metadata.', spec: { type: 'keyword' } }],
+};
+
+/** Saved queries that label, prioritise or set the status of the alerts they match. */
+export const WORKFLOW: CollectionSpec = {
+  name: 'workflow',
+  fields: {
+    workflow_id: { type: 'keyword' },
+    name: { type: 'keyword', indexed: true },
+    query: { type: 'keyword' },
+    description: { type: 'text' },
+    labels: { type: 'keyword', list: true },
     priority: { type: 'keyword' },
     status: { type: 'keyword' },
-    label: { type: 'keyword', list: true },
-    type: { type: 'keyword' },
-    'file.sha256': { type: 'keyword' },
-    expiry_ts: { type: 'date', indexed: true },
+    enabled: { type: 'boolean', indexed: true },
+    creator: { type: 'keyword' },
+    edited_by: { type: 'keyword' },
+    origin: { type: 'keyword' },
+    classification: { type: 'keyword' },
+    hit_count: { type: 'integer' },
+    creation_date: { type: 'date' },
+    last_edit: { type: 'date' },
+    first_seen: { type: 'date' },
+    last_seen: { type: 'date', indexed: true },
   },
 };
 
@@ -168,6 +253,9 @@ export const SIGNATURE: CollectionSpec = {
     revision: { type: 'keyword' },
     last_modified: { type: 'date', indexed: true },
     classification: { type: 'keyword' },
+    data: { type: 'text' },
+    state_change_date: { type: 'date' },
+    state_change_user: { type: 'keyword' },
   },
 };
 
@@ -182,6 +270,12 @@ const LIST_FIELDS: CollectionSpec['fields'] = {
   added: { type: 'date', indexed: true },
   updated: { type: 'date' },
   expiry_ts: { type: 'date', indexed: true },
+  classification: { type: 'keyword' },
+  'file.name': { type: 'keyword', list: true },
+  'file.size': { type: 'integer' },
+  'file.type': { type: 'keyword' },
+  'sources.name': { type: 'keyword', path: 'sources[].name' },
+  'sources.type': { type: 'keyword', path: 'sources[].type' },
 };
 
 export const SAFELIST: CollectionSpec = { name: 'safelist', fields: { ...LIST_FIELDS, 'signature.name': { type: 'keyword' } } };
@@ -192,7 +286,7 @@ export const BADLIST: CollectionSpec = {
 };
 
 export const COLLECTIONS: CollectionSpec[] = [
-  USER, APIKEY, SESSION, FILE, SUBMISSION, RESULT, EMPTY_RESULT, ERROR, HEURISTIC, FILESCORE, INGEST, ALERT, USER_SETTINGS, SIGNATURE, SAFELIST, BADLIST,
+  USER, APIKEY, SESSION, FILE, SUBMISSION, RESULT, EMPTY_RESULT, ERROR, HEURISTIC, FILESCORE, INGEST, ALERT, USER_SETTINGS, SIGNATURE, SAFELIST, BADLIST, WORKFLOW,
 ];
 
 export function collectionSpec(name: string): CollectionSpec | undefined {

@@ -14,7 +14,9 @@ export type Filter =
   | { op: 'exists'; field: string }
   | { op: 'prefix'; field: string; value: string }
   /** Wildcard match: `*` any run of characters, `?` one character (Lucene wildcard syntax). */
-  | { op: 'like'; field: string; pattern: string; caseInsensitive?: boolean };
+  | { op: 'like'; field: string; pattern: string; caseInsensitive?: boolean }
+  /** Full-match regular expression (Lucene `/.../`), JavaScript syntax. */
+  | { op: 'regex'; field: string; pattern: string };
 
 export type Scalar = string | number | boolean | null;
 
@@ -32,11 +34,44 @@ export interface SearchOptions {
   fields?: string[];
   /** Skip counting the total when the caller doesn't need it. */
   countTotal?: boolean;
+  /** Stop counting the total at this many (Elasticsearch's track_total_hits). */
+  totalUpTo?: number;
+  /** Keyset paging: continue after this position (a `cursor` from an earlier page with the same sort). */
+  after?: Scalar[];
+  /** Return the position of the last item as `cursor`, for `after`. */
+  withCursor?: boolean;
 }
 
 export interface SearchResult<T> {
   total: number;
   items: Array<T & { id: string }>;
+  /** Position of the last item (with `withCursor`), absent on an empty page. */
+  cursor?: Scalar[];
+}
+
+/** Counts per distinct value of a field (list fields count each element), most frequent first. */
+export interface FacetOptions {
+  filter?: Filter;
+  field: string;
+  size: number;
+  mincount?: number;
+}
+
+/** Counts per bucket of a numeric or date field: `start + k * gap` for integers, or the given bucket bounds. */
+export interface HistogramOptions {
+  filter?: Filter;
+  field: string;
+  /** Ascending bucket lower bounds; a value falls in the last bound that is <= it. */
+  bounds: Scalar[];
+  mincount?: number;
+}
+
+export interface FieldStats {
+  count: number;
+  min: number | null;
+  max: number | null;
+  avg: number | null;
+  sum: number;
 }
 
 /** How a field is indexed. `list` fields hold arrays and match when any element matches. */
@@ -44,11 +79,20 @@ export interface FieldSpec {
   type: 'keyword' | 'text' | 'integer' | 'float' | 'boolean' | 'date';
   list?: boolean;
   indexed?: boolean;
+  /**
+   * Where the values sit when the field crosses arrays of objects: the dotted path with `[]` after each array,
+   * e.g. `files[].sha256`. Matches when any element matches.
+   */
+  path?: string;
+  /** The values are copied by triggers into the collection's term table (`x_<name>_terms`), indexed by value. */
+  terms?: boolean;
 }
 
 export interface CollectionSpec {
   name: string;
   fields: Record<string, FieldSpec>;
+  /** Families of fields named by prefix (e.g. every tag type under `result.sections.tags.`). */
+  dynamic?: Array<{ prefix: string; spec: FieldSpec }>;
 }
 
 export interface Collection<T extends object> {
@@ -69,7 +113,13 @@ export interface Collection<T extends object> {
   delete(id: string): Promise<boolean>;
   deleteWhere(filter: Filter): Promise<number>;
   search(opts?: SearchOptions): Promise<SearchResult<T>>;
-  count(filter?: Filter): Promise<number>;
+  /** Matching records; with `upTo`, counting stops there (the answer is then at most `upTo`). */
+  count(filter?: Filter, upTo?: number): Promise<number>;
+  facet(opts: FacetOptions): Promise<Array<{ value: Scalar; count: number }>>;
+  histogram(opts: HistogramOptions): Promise<Array<{ bound: Scalar; count: number }>>;
+  stats(field: string, filter?: Filter): Promise<FieldStats>;
+  /** Apply `fn` to every record matching `filter` (bounded by `max`), each in its own read-modify-write. */
+  updateWhere(filter: Filter, fn: (current: T) => T | undefined, max?: number): Promise<number>;
 }
 
 export interface Datastore {

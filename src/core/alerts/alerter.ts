@@ -8,6 +8,7 @@ import { hType, type Verdicts } from '../results/summary.js';
 import { flattenTags } from '../results/tags.js';
 import type { SubmissionRecord } from '../submission/record.js';
 import { isoDate } from '../util/time.js';
+import { Workflows } from './workflows.js';
 
 export const ALERT_SCORE_THRESHOLD = 500;
 
@@ -41,6 +42,7 @@ export class Alerter {
   private readonly alerts: Collection<AlertRecord>;
   private readonly results: Collection<ResultRecord>;
   private readonly files: Collection<FileRecord>;
+  private readonly workflows: Workflows;
 
   constructor(
     ds: Datastore,
@@ -49,6 +51,7 @@ export class Alerter {
     this.alerts = ds.collection<AlertRecord>('alert');
     this.results = ds.collection<ResultRecord>('result');
     this.files = ds.collection<FileRecord>('file');
+    this.workflows = new Workflows(ds);
   }
 
   /** Create or update the alert of a finalised ingest, when it qualifies. */
@@ -57,7 +60,10 @@ export class Alerter {
     if (!p.generate_alert || !sub || msg.failure || (msg.score ?? 0) < ALERT_SCORE_THRESHOLD) return null;
     const alertId = sub.metadata.ingest_id ?? p.psid ?? sub.sid;
     const fresh = await this.build(alertId, msg, sub);
-    return this.alerts.update(alertId, (cur) => (cur ? merge(cur, fresh) : fresh));
+    const created = await this.alerts.update(alertId, (cur) => (cur ? merge(cur, fresh) : fresh));
+    // Workflows label, prioritise and triage alerts as they arrive.
+    await this.workflows.applyToAlert(alertId);
+    return (await this.alerts.get(alertId)) ?? created;
   }
 
   private async build(alertId: string, msg: IngestMessage, sub: SubmissionRecord): Promise<AlertRecord> {

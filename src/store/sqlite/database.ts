@@ -15,6 +15,31 @@ export function openSqlite(file: string): SqliteHandle {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  registerFunctions(db);
   migrate(db);
   return db;
+}
+
+const REGEX_CACHE = new Map<string, RegExp | null>();
+
+/** Lucene regular expressions match the whole value; a pattern JavaScript cannot compile matches nothing. */
+function compiledRegex(pattern: string): RegExp | null {
+  let re = REGEX_CACHE.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(`^(?:${pattern})$`, 'u');
+    } catch {
+      re = null;
+    }
+    if (REGEX_CACHE.size > 200) REGEX_CACHE.clear();
+    REGEX_CACHE.set(pattern, re);
+  }
+  return re;
+}
+
+function registerFunctions(db: SqliteHandle): void {
+  db.function('assay_regex', { deterministic: true }, (pattern: unknown, value: unknown) => {
+    if (value === null || value === undefined || typeof pattern !== 'string') return 0;
+    return compiledRegex(pattern)?.test(String(value)) ? 1 : 0;
+  });
 }

@@ -1,8 +1,9 @@
 // Datastore on SQLite: one table per collection, documents as JSON text, filters compiled to SQL.
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Collection, CollectionSpec, Datastore, Filter, SearchOptions, SearchResult } from '../datastore.js';
+import type { Collection, CollectionSpec, Datastore, FacetOptions, FieldStats, Filter, HistogramOptions, Scalar, SearchOptions, SearchResult } from '../datastore.js';
 import { collectionSpec } from '../collections.js';
-import { compileFilter, compileSort } from './sql.js';
+import { compileAfter, compileFilter, compileSort, sortColumns } from './sql.js';
+import { facetSql, histogramSql, statsSql } from './aggregate-sql.js';
 import type { SqliteHandle } from './database.js';
 
 /** Keep only the listed (possibly dotted) fields of a document. */
@@ -112,30 +113,75 @@ class SqliteCollection<T extends object> implements Collection<T> {
     return this.db.prepare(`DELETE FROM ${this.table} WHERE ${where.sql}`).run(...where.params).changes;
   }
 
-  async count(filter?: Filter): Promise<number> {
+  async count(filter?: Filter, upTo?: number): Promise<number> {
     const where = compileFilter(filter, this.spec);
+    if (upTo !== undefined) {
+      return this.db.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${this.table} WHERE ${where.sql} LIMIT ?)`).pluck().get(...where.params, upTo) as number;
+    }
     return this.db.prepare(`SELECT count(*) FROM ${this.table} WHERE ${where.sql}`).pluck().get(...where.params) as number;
   }
 
   async search(opts: SearchOptions = {}): Promise<SearchResult<T>> {
     const where = compileFilter(opts.filter, this.spec);
+    const after = opts.after ? compileAfter(opts.sort, opts.after) : { sql: '1', params: [] };
     const limit = opts.limit ?? 25;
     const offset = opts.offset ?? 0;
+    const cursorCols = opts.withCursor ? sortColumns(opts.sort).map((c, i) => `, ${c} AS k${i}`).join('') : '';
     const rows = this.db
-      .prepare(`SELECT id, doc FROM ${this.table} WHERE ${where.sql} ${compileSort(opts.sort)} LIMIT ? OFFSET ?`)
-      .all(...where.params, limit, offset) as Array<{ id: string; doc: string }>;
+      .prepare(`SELECT id, doc${cursorCols} FROM ${this.table} WHERE ${where.sql} AND ${after.sql} ${compileSort(opts.sort)} LIMIT ? OFFSET ?`)
+      .all(...where.params, ...after.params, limit, offset) as Array<Record<string, string | number | null>>;
     const items = rows.map((r) => {
-      const doc = JSON.parse(r.doc) as T;
+      const doc = JSON.parse(r.doc as string) as T;
       const shaped = opts.fields ? (projectFields(doc, opts.fields) as T) : doc;
-      return { ...shaped, id: r.id };
+      return { ...shaped, id: r.id as string };
     });
+    const last = rows[rows.length - 1];
+    const cursor = opts.withCursor && last ? sortColumns(opts.sort).map((_, i) => last[`k${i}`] as Scalar) : undefined;
     const total =
       opts.countTotal === false
         ? items.length + offset
-        : rows.length < limit && (offset === 0 || rows.length > 0)
+        : rows.length < limit && (offset === 0 || rows.length > 0) && !opts.after
           ? offset + rows.length
-          : await this.count(opts.filter);
-    return { total, items };
+          : await this.count(opts.filter, opts.totalUpTo);
+    return cursor ? { total, items, cursor } : { total, items };
+  }
+
+  async facet(opts: FacetOptions): Promise<Array<{ value: Scalar; count: number }>> {
+    const where = compileFilter(opts.filter, this.spec);
+    const q = facetSql(this.name, this.spec, opts.field, where.sql);
+    return this.db.prepare(q).all(...where.params, opts.mincount ?? 1, opts.size) as Array<{ value: Scalar; count: number }>;
+  }
+
+  async histogram(opts: HistogramOptions): Promise<Array<{ bound: Scalar; count: number }>> {
+    if (!opts.bounds.length) return [];
+    const where = compileFilter(opts.filter, this.spec);
+    const q = histogramSql(this.name, this.spec, opts.field, where.sql, opts.bounds.length);
+    const rows = this.db.prepare(q).all(...[...opts.bounds].reverse().map((b) => (typeof b === 'boolean' ? Number(b) : b)), ...where.params) as Array<{ b: number; count: number }>;
+    const counts = new Map(rows.map((r) => [r.b, r.count]));
+    return opts.bounds.map((bound, i) => ({ bound, count: counts.get(i) ?? 0 })).filter((b) => b.count >= (opts.mincount ?? 0));
+  }
+
+  async stats(field: string, filter?: Filter): Promise<FieldStats> {
+    const where = compileFilter(filter, this.spec);
+    const r = this.db.prepare(statsSql(this.name, this.spec, field, where.sql)).get(...where.params) as FieldStats;
+    return { count: r.count, min: r.min, max: r.max, avg: r.avg, sum: r.sum ?? 0 };
+  }
+
+  async updateWhere(filter: Filter, fn: (current: T) => T | undefined, max = 10_000): Promise<number> {
+    const where = compileFilter(filter, this.spec);
+    const ids = this.db.prepare(`SELECT id FROM ${this.table} WHERE ${where.sql} LIMIT ?`).pluck().all(...where.params, max) as string[];
+    let changed = 0;
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const cur = this.getSync(id);
+        if (!cur) continue;
+        const next = fn(cur);
+        if (next === undefined) continue;
+        this.stmts.put.run(id, JSON.stringify(next));
+        changed++;
+      }
+    }).immediate();
+    return changed;
   }
 }
 
