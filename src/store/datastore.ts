@@ -13,8 +13,11 @@ export type Filter =
   | { op: 'range'; field: string; gt?: Scalar; gte?: Scalar; lt?: Scalar; lte?: Scalar }
   | { op: 'exists'; field: string }
   | { op: 'prefix'; field: string; value: string }
-  /** Wildcard match: `*` any run of characters, `?` one character (Lucene wildcard syntax). */
-  | { op: 'like'; field: string; pattern: string; caseInsensitive?: boolean }
+  /**
+   * Wildcard match: `*` any run of characters, `?` one character (Lucene wildcard syntax). With `words`, the
+   * value is lower-cased and padded with a space at each end first, so a pattern can anchor on word breaks.
+   */
+  | { op: 'like'; field: string; pattern: string; caseInsensitive?: boolean; words?: boolean }
   /** Full-match regular expression (Lucene `/.../`), JavaScript syntax. */
   | { op: 'regex'; field: string; pattern: string };
 

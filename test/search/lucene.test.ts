@@ -127,7 +127,7 @@ describe('translation to filters', () => {
     });
     assert.deepEqual(queryFilter(sub, 'file_count:2'), { op: 'eq', field: 'file_count', value: 2 });
     assert.deepEqual(queryFilter(sub, 'archived:true'), { op: 'eq', field: 'archived', value: true });
-    assert.deepEqual(queryFilter(sub, 'params.description:Hello'), { op: 'like', field: 'params.description', pattern: '*Hello*', caseInsensitive: true });
+    assert.deepEqual(queryFilter(sub, 'params.description:Hello'), { op: 'like', field: 'params.description', pattern: '*[^a-z0-9]hello[^a-z0-9]*', words: true });
     const d = queryFilter(sub, 'times.submitted:[2024-01-01 TO 2024-01-31]') as any;
     assert.deepEqual(d, { op: 'range', field: 'times.submitted', gte: '2024-01-01T00:00:00.000000Z', lte: '2024-01-31T23:59:59.999000Z' });
     const e = queryFilter(sub, 'times.submitted:{2024-01-01 TO *}') as any;

@@ -75,11 +75,13 @@ function termFilter(field: string, fs: FieldSpec, node: Extract<QueryNode, { t: 
       return lo === hi ? { op: 'eq', field, value: lo } : { op: 'range', field, gte: lo, lte: hi };
     }
     case 'text': {
-      const escaped = v.replace(/[*?[]/g, (c) => `[${c}]`);
-      return { op: 'like', field, pattern: `*${escaped}*`, caseInsensitive: true };
+      // Analysed text matches whole words (or a run of words for a phrase), regardless of case.
+      const escaped = v.toLowerCase().replace(/[*?[]/g, (c) => `[${c}]`);
+      return { op: 'like', field, pattern: `*[^a-z0-9]${escaped}[^a-z0-9]*`, words: true };
     }
     default:
-      return { op: 'eq', field, value: v };
+      // Some keyword values are stored as JSON numbers (integer tags such as network.port).
+      return /^-?\d{1,15}$/.test(v) ? { op: 'in', field, values: [v, Number(v)] } : { op: 'eq', field, value: v };
   }
 }
 

@@ -122,6 +122,7 @@ export function compileFilter(filter: Filter | undefined, spec?: CollectionSpec)
         return onField(spec, f.field, (e) => `${e} LIKE ? ESCAPE '\\'`);
       case 'like':
         params.push(f.pattern);
+        if (f.words) return onField(spec, f.field, (e) => `(' ' || lower(${e}) || ' ') GLOB ?`);
         return onField(spec, f.field, (e) => (f.caseInsensitive ? `lower(${e}) GLOB lower(?)` : `${e} GLOB ?`));
       case 'regex':
         params.push(f.pattern);
