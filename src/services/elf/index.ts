@@ -155,7 +155,7 @@ function heuristicSections(buf: Buffer, info: ElfInfo, facts: ElfFacts): OutputS
     add(3, 'Loadable segments without section headers', `No section header table; ${info.segments.length} program headers.`);
   }
   if (facts.wxSegments.length) add(20, 'Writable and executable segment', `${facts.wxSegments.length} LOAD segment(s) are mapped RWX.`);
-  if (facts.upx) add(21, 'UPX packed', 'The UPX! marker is present.', undefined, { 'file.behavior': ['UPX packed'] });
+  if (facts.upx) add(21, 'UPX packed', 'The UPX! marker is present.', undefined, { 'technique.packer': ['UPX'] });
   const packed = facts.upx || (facts.loadEntropy !== undefined && facts.loadEntropy > HIGH_ENTROPY) || high.some(([s]) => s.flags & 4);
   if (image && facts.stripped && packed) add(22, 'Stripped and packed', 'No symbol table, and the code is packed.');
   if (facts.interpreter && unusualInterpreter(facts.interpreter)) {
