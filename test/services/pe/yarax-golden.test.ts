@@ -1,0 +1,79 @@
+// The PE parser against YARA-X's pe module: for every sample of YARA-X's own test suite, each field both
+// report (headers, sections, imports and the imphash built from them, exports, rich header, resources,
+// version info, PDB path, overlay, signatures with the recomputed Authenticode digest) must agree. The analyser
+// itself must also produce a valid result on every sample, most of which are real, often malformed, malware.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { execute, parsePe } from '../../../src/services/pe/index.js';
+import { runFile } from '../../helpers/service.js';
+import { compareWithYarax, unzipSingle, yaraxSample } from './compare.js';
+import { parseYaraxOut } from './yarax-out.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const dir = resolve(root, '../shared/corpus/yarax-modules/pe');
+const haveCorpus = existsSync(dir);
+const isCI = process.env.CI === 'true';
+const samples = haveCorpus ? readdirSync(dir).filter((f) => f.endsWith('.out')).map((f) => f.slice(0, -4)).sort() : [];
+
+describe('PE parser agrees with YARA-X golden outputs', () => {
+  let scratch = '';
+  before(async () => { scratch = await mkdtemp(join(tmpdir(), 'pe-yarax-')); });
+  after(async () => { await rm(scratch, { recursive: true, force: true }); });
+
+  it('has the corpus', (t) => {
+    if (!haveCorpus) {
+      if (isCI) assert.fail(`corpus missing at ${dir}`);
+      t.skip('corpus not present');
+      return;
+    }
+    assert.equal(samples.length, 50);
+  });
+
+  const agreeing: string[] = [];
+  for (const name of samples) {
+    it(`${name.slice(0, 16)}: every field agrees`, async () => {
+      const bytes = await yaraxSample(join(dir, `${name}.in.zip`));
+      const golden = parseYaraxOut(readFileSync(join(dir, `${name}.out`), 'utf8'));
+      const pe = parsePe(bytes);
+      assert.equal(golden.is_pe, true);
+      assert.ok(pe.isPe, 'parsed as PE');
+      const { diffs, checked } = compareWithYarax(pe, golden);
+      assert.ok(checked >= 30, `only ${checked} fields compared`);
+      assert.deepEqual(diffs, []);
+      agreeing.push(name);
+      // The service result for the same bytes passes the runtime's output and tag checks.
+      const file = join(scratch, name);
+      await writeFile(file, bytes);
+      const out = await runFile(execute, file, await mkdtemp(join(scratch, 'w-')), `${name}.exe`, 'executable/windows/pe32');
+      assert.ok(out.sections.some((s) => s.title === 'PE: Header'));
+    });
+  }
+
+  it('an empty file (which YARA-X reports as no PE) is not a PE and does not crash', async (t) => {
+    const zip = join(dir, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855.zip');
+    if (!existsSync(zip)) {
+      if (isCI) assert.fail('empty sample missing');
+      t.skip('corpus not present');
+      return;
+    }
+    const bytes = await unzipSingle(zip);
+    assert.equal(bytes.length, 0);
+    const pe = parsePe(bytes);
+    assert.equal(pe.isPe, false);
+    const file = join(scratch, 'empty');
+    await writeFile(file, bytes);
+    const out = await runFile(execute, file, await mkdtemp(join(scratch, 'w-')), 'empty.exe', 'executable/windows/pe32');
+    assert.equal(out.sections[0].heuristic?.id, 7);
+  });
+
+  it('reports how many samples agree fully', (t) => {
+    if (!haveCorpus) { t.skip('corpus not present'); return; }
+    t.diagnostic(`${agreeing.length}/${samples.length} YARA-X samples agree on every compared field`);
+    assert.equal(agreeing.length, samples.length);
+  });
+});
