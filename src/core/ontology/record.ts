@@ -6,6 +6,7 @@
 import { defaultClassification, type ClassificationOps } from '../results/c12n.js';
 import type { AttackEntry, ResultRecord, TagValue } from '../results/model.js';
 import { flattenTags } from '../results/tags.js';
+import { attackPlacement } from '../report/attack-table.js';
 import { signatureOntologyId } from './object-id.js';
 
 export const ODM_TYPE = 'Assemblyline Result Ontology';
@@ -88,6 +89,12 @@ export function ontologyHeuristicId(heurId: string, serviceName: string): string
   return heurId.startsWith(prefix) ? `${serviceName.toUpperCase()}_${heurId.slice(prefix.length)}` : heurId;
 }
 
+/** An ATT&CK entry with its name and tactics filled from the technique table when the result lacks them. */
+function attackEntry(a: AttackEntry): AttackEntry {
+  const placed = attackPlacement(a);
+  return { attack_id: a.attack_id, pattern: placed.name, categories: placed.categories };
+}
+
 function mergeTags(into: Record<string, TagValue[]>, add: Record<string, readonly TagValue[]>): void {
   for (const [type, values] of Object.entries(add)) {
     const list = (into[type] ??= []);
@@ -133,7 +140,7 @@ export function buildOntologyRecord(result: ResultRecord, file: FileFactsForOnto
             name: s.name,
             type: sigType,
             classification: section.classification,
-            ...(heur.attack.length ? { attacks: heur.attack.map((a) => ({ attack_id: a.attack_id, pattern: a.pattern, categories: [...a.categories] })) } : {}),
+            ...(heur.attack.length ? { attacks: heur.attack.map(attackEntry) } : {}),
           });
         }
       }
