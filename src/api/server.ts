@@ -22,6 +22,8 @@ import submissionReportRoutes from './submission-report.js';
 import heuristicStatsRoutes from './heuristic-stats.js';
 import safelistRoutes from './safelist.js';
 import badlistRoutes from './badlist.js';
+import searchRoutes from './search.js';
+import workflowRoutes from './workflow.js';
 import multipart from '@fastify/multipart';
 import { installAuthentication } from './authn.js';
 import type { AppContext } from './context.js';
@@ -31,7 +33,7 @@ import userRoutes from './user.js';
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void>;
 
-export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, userRoutes, apikeyRoutes, fileRoutes, ingestRoutes, submitRoutes, submissionRoutes, resultRoutes, serviceRoutes, fileResultRoutes, alertRoutes, liveRoutes, signatureRoutes, safelistRoutes, badlistRoutes, ontologyRoutes, submissionReportRoutes, heuristicStatsRoutes];
+export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, userRoutes, apikeyRoutes, fileRoutes, ingestRoutes, submitRoutes, submissionRoutes, resultRoutes, serviceRoutes, fileResultRoutes, alertRoutes, liveRoutes, signatureRoutes, safelistRoutes, badlistRoutes, ontologyRoutes, submissionReportRoutes, heuristicStatsRoutes, searchRoutes, workflowRoutes];
 
 export interface ServerOptions {
   https?: { key: string | Buffer; cert: string | Buffer };
