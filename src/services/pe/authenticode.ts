@@ -98,7 +98,8 @@ function collect(der: Bytes, fileDigest: (alg: string) => string | undefined, ou
   const sig: Signature = { chain: [], certificates: [], digestMatches: false, selfSigned: false, errors: [] };
   let signed: pkijs.SignedData;
   try {
-    const ci = pkijs.ContentInfo.fromBER(der.slice().buffer);
+    // A copy: a Node Buffer's slice() is a view, and its .buffer can be a shared pool.
+    const ci = pkijs.ContentInfo.fromBER(new Uint8Array(der).buffer);
     signed = new pkijs.SignedData({ schema: ci.content });
   } catch (e) {
     sig.errors.push(`PKCS#7 structure: ${(e as Error).message}`);
