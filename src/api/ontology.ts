@@ -9,6 +9,7 @@ import { defaultClassification } from '../core/results/c12n.js';
 import type { HeuristicRecord, ResultRecord } from '../core/results/model.js';
 import { canReadClassified, canReadSubmission, readerOf } from '../core/report/access.js';
 import type { SubmissionRecord } from '../core/submission/record.js';
+import type { Principal } from '../core/auth/authenticator.js';
 import { principalOf, type AppContext } from './context.js';
 
 const Listed = Type.Optional(Type.Array(Type.String(), { description: 'repeatable' }));
@@ -33,7 +34,8 @@ export default async function ontologyRoutes(app: FastifyInstance, ctx: AppConte
   const alerts = ctx.storage.datastore.collection<{ sid: string; ts?: string; classification?: string; metadata?: Record<string, string>; file?: { sha256?: string } }>('alert');
 
   /** Records of the given results, with the file facts and catalogue scores they need. */
-  const records = async (list: ResultRecord[], overlay: ExportOverlay) => {
+  const records = async (req: { principal?: Principal }, list: ResultRecord[], overlay: Omit<ExportOverlay, 'userClassification'>) => {
+    const reader = readerOf(principalOf(req));
     const files = await ctx.intake.files.getMany([...new Set(list.map((r) => r.sha256))]);
     const ids = new Set<string>();
     for (const r of list) for (const s of r.result.sections) if (s.heuristic) ids.add(s.heuristic.heur_id);
@@ -48,7 +50,8 @@ export default async function ontologyRoutes(app: FastifyInstance, ctx: AppConte
         return Buffer.concat(chunks);
       },
     };
-    return ontologyRecords(list, sources, overlay, { heuristicScore: (id) => catalogue.get(id)?.score });
+    const userClassification = reader.isAdmin ? undefined : reader.classification;
+    return ontologyRecords(list, sources, { ...overlay, userClassification }, { heuristicScore: (id) => catalogue.get(id)?.score });
   };
 
   /** Live submission facts every record of a submission (or its alert) carries. */
@@ -87,7 +90,7 @@ export default async function ontologyRoutes(app: FastifyInstance, ctx: AppConte
       if (!sub) throw notFound(`There is no submission with sid: ${sid}`);
       if (!canReadSubmission(readerOf(principalOf(req)), sub)) throw forbidden(`Your are not allowed get ontology files for this submission: ${sid}`);
       const list = await resultsOf(sub, req.query as { sha256?: string[]; service?: string[] });
-      const out = await records(list, {
+      const out = await records(req, list, {
         updates: { file: { parent: sub.files[0]?.sha256 }, submission: submissionFacts(sub, sub.metadata ?? {}, sub.times.submitted) },
         names: rootNames(sub),
       });
@@ -119,7 +122,7 @@ export default async function ontologyRoutes(app: FastifyInstance, ctx: AppConte
       if (!canReadSubmission(reader, sub)) throw forbidden(`Your are not allowed get ontology files for the submission related to this alert: ${alert_id}`);
       const list = await resultsOf(sub, req.query as { sha256?: string[]; service?: string[] });
       const metadata = alert.metadata ?? {};
-      const out = await records(list, {
+      const out = await records(req, list, {
         updates: { file: { parent: alert.file?.sha256 ?? sub.files[0]?.sha256 }, submission: submissionFacts(sub, metadata, alert.ts ?? sub.times.submitted) },
         names: rootNames(sub),
       });
@@ -151,7 +154,7 @@ export default async function ontologyRoutes(app: FastifyInstance, ctx: AppConte
         if (page.items.length < PAGE) break;
       }
       const list = selectFileResults(found, queryList(q.service), flag(q.all));
-      const out = await records(list, { updates: { submission: { date: info.seen.last, source_system: ctx.config.ui.fqdn, classification: info.classification } } });
+      const out = await records(req, list, { updates: { submission: { date: info.seen.last, source_system: ctx.config.ui.fqdn, classification: info.classification } } });
       return sendRecords(res, `file_${sha256}.ontology`, out);
     },
   );
