@@ -100,6 +100,19 @@ function apiSets(names: Set<string>, sets: Record<string, string[][]>): Record<s
   return out;
 }
 
+/**
+ * A packer keeps the loader resolving one function per DLL plus LoadLibrary/GetProcAddress (UPX, ASPack...),
+ * or the table is just a handful of functions.
+ */
+function tinyImports(pe: PeInfo): boolean {
+  const counts = pe.imports.map((d) => d.functions.length).sort((a, b) => b - a);
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total <= 4) return true;
+  const names = new Set(pe.imports.flatMap((d) => d.functions.map((f) => f.name)));
+  const loader = ['LoadLibraryA', 'LoadLibraryW', 'LoadLibraryExA', 'LoadLibraryExW'].some((f) => names.has(f)) && names.has('GetProcAddress');
+  return loader && counts[0] <= 6 && counts.slice(1).every((c) => c === 1);
+}
+
 export interface HeuristicConfig { maxSectionEntropy: number; fileName: string; now: number }
 
 export function evaluate(pe: PeInfo, cfg: HeuristicConfig): Hit[] {
@@ -123,8 +136,8 @@ export function evaluate(pe: PeInfo, cfg: HeuristicConfig): Hit[] {
   if (wx.length) hits.push({ id: 100, title: 'Writable and executable section', body: wx.map((s) => s.name || '(unnamed)').join(', ') });
   if (!pe.dotnet) {
     if (nImports === 0 && !pe.isDll) hits.push({ id: 101, title: 'No imports', body: 'The import table is empty or missing.' });
-    else if (nImports > 0 && nImports <= 4) {
-      hits.push({ id: 102, title: 'Tiny import table', body: [...names].filter(Boolean).join(', ') });
+    else if (nImports > 0 && tinyImports(pe)) {
+      hits.push({ id: 102, title: 'Tiny import table', body: pe.imports.map((d) => `${d.dll}: ${d.functions.map((f) => f.name).join(', ')}`).join('\n') });
     }
   }
   for (const [set, defs, id, title] of [
