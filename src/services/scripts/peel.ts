@@ -1,0 +1,54 @@
+// The fixed-point loop: every round applies each step of the language once; rounds repeat until the text stops
+// changing, a round limit is reached, or the text outgrows the size limit (a decoding bomb), in which case the last
+// text within the limit is kept.
+import type { Transform } from './transform.js';
+
+export interface Round {
+  text: string;
+  techniques: string[];
+  /** Data was turned back into code in this round. */
+  layer: boolean;
+}
+
+export interface PeelResult {
+  final: string;
+  rounds: Round[];
+  /** Technique → how many times it was undone. */
+  techniques: Map<string, number>;
+  layers: number;
+  stopped?: 'rounds' | 'size';
+}
+
+export interface PeelLimits {
+  maxRounds: number;
+  maxSize: number;
+  signal?: AbortSignal;
+}
+
+export function peel(text: string, steps: Transform[], limits: PeelLimits): PeelResult {
+  const techniques = new Map<string, number>();
+  const rounds: Round[] = [];
+  let current = text;
+  let layers = 0;
+  for (let i = 0; ; i++) {
+    if (i >= limits.maxRounds) return { final: current, rounds, techniques, layers, stopped: 'rounds' };
+    limits.signal?.throwIfAborted();
+    const noted = new Map<string, number>();
+    let layer = false;
+    let next = current;
+    for (const step of steps) {
+      const out = step.apply(next, (t, isLayer) => {
+        noted.set(t, (noted.get(t) ?? 0) + 1);
+        if (isLayer) layer = true;
+      });
+      if (out.length > limits.maxSize) return { final: current, rounds, techniques, layers, stopped: 'size' };
+      next = out;
+    }
+    if (next === current) break;
+    for (const [t, n] of noted) techniques.set(t, (techniques.get(t) ?? 0) + n);
+    if (layer) layers++;
+    rounds.push({ text: next, techniques: [...noted.keys()], layer });
+    current = next;
+  }
+  return { final: current, rounds, techniques, layers };
+}
