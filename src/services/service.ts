@@ -70,6 +70,12 @@ export interface ServiceTask {
   /** Tags found so far on this file by earlier stages. */
   tags: Array<{ type: string; value: string }>;
   metadata: Record<string, string>;
+  /**
+   * The chain of files this one was extracted from, the submitted file first and the direct parent last; empty
+   * or absent for a submitted file. Results that read it depend on where the file was found, so such a service
+   * should not be cached (`disableCache`).
+   */
+  ancestry?: Array<{ type: string; name: string; sha256: string }>;
 }
 
 export type BodyFormat =

@@ -33,6 +33,8 @@ interface FileJob {
   tempData: Record<string, unknown>;
   /** Services and categories an ancestor forbids on this file. */
   prevented: string[];
+  /** The files this one came out of, from the submitted file down to its parent. */
+  ancestry: NonNullable<ServiceTask['ancestry']>;
 }
 
 interface Logger {
@@ -135,7 +137,7 @@ export class Dispatcher {
   private async complete(run: SubmissionRun): Promise<SubmissionRecord> {
     const input = run.sub;
     const p = input.params;
-    const jobs = input.files.map((f) => ({ sha256: f.sha256, name: f.name, depth: 0, tempData: {}, prevented: [] as string[] }));
+    const jobs = input.files.map((f) => ({ sha256: f.sha256, name: f.name, depth: 0, tempData: {}, prevented: [] as string[], ancestry: [] }));
     for (const j of jobs) run.depths.set(j.sha256, 0);
     await Promise.all(jobs.map((j) => this.analyseFile(run, j)));
     if (this.stopping) throw new ShutdownInterruption(input.sid);
@@ -203,6 +205,7 @@ export class Dispatcher {
 
     const childJobs: FileJob[] = [];
     const depth = job.depth + 1;
+    const ancestry = [...job.ancestry, { type: fileType, name: job.name, sha256: file.sha256 }];
     for (const [sha256, c] of children) {
       if (run.depths.has(sha256)) continue; // first placement wins; a file is analysed once per submission
       if (depth >= this.cfg.maxExtractionDepth) {
@@ -214,7 +217,7 @@ export class Dispatcher {
         continue;
       }
       run.depths.set(sha256, depth);
-      childJobs.push({ sha256, name: c.name, depth, tempData, prevented: c.prevented });
+      childJobs.push({ sha256, name: c.name, depth, tempData, prevented: c.prevented, ancestry });
     }
     await Promise.all(childJobs.map((j) => this.analyseFile(run, j)));
   }
@@ -235,6 +238,7 @@ export class Dispatcher {
       tempSubmissionData: tempData,
       tags: [...tags],
       metadata: run.sub.metadata,
+      ancestry: job.ancestry,
     };
     const name = svc.manifest.name;
     run.outstanding.set(name, (run.outstanding.get(name) ?? 0) + 1);
