@@ -8,6 +8,8 @@ const KEYWORDS = [
   'contrase(?:ñ|n)a', 'clave', 'senha', 'parola', 'wachtwoord', 'l(?:ö|o)senord', 'has(?:ł|l)o', 'heslo', 'jelszó',
   'пароль', '密码', '密碼', 'パスワード', '비밀번호', 'kennwort', 'code',
 ];
+// Everyday words that name a password only when a ":" or "=" follows ("pass: X", "code = X").
+const WEAK = /^(?:pass|code)$/i;
 // Words that may stand between the keyword and the password ("the password is", "Passwort lautet", "est").
 const FILLER = '(?:\\s*(?:is|ist|lautet|est|es|é|to|for\\s+the\\s+\\S+|(?:the\\s+)?(?:attachment|archive|file|zip|document)|d\'ouverture|de\\s+l[ae]?\\s?\\S+|:|=|-|–|—))*';
 const KEYWORD_RE = new RegExp(`(?<![\\p{L}\\p{N}])(?:${KEYWORDS.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
@@ -40,7 +42,9 @@ export function findPasswords(text: string, html?: string | null): string[] {
   const body = text.slice(0, MAX_TEXT);
   for (const m of body.matchAll(KEYWORD_RE)) {
     if (out.length >= MAX_PASSWORDS) break;
-    const after = AFTER_RE.exec(body.slice(m.index! + m[0].length, m.index! + m[0].length + 200));
+    const rest = body.slice(m.index! + m[0].length, m.index! + m[0].length + 200);
+    if (WEAK.test(m[0]) && !/^\s*[:=]/.test(rest)) continue;
+    const after = AFTER_RE.exec(rest);
     if (after) add(out, after.slice(1).find((g) => g !== undefined));
     // Quoted words near the keyword: "use “Xy7!k2” as the password".
     const near = body.slice(Math.max(0, m.index! - CONTEXT), m.index! + m[0].length + CONTEXT);

@@ -163,3 +163,45 @@ export function buildMsg(m: MsgSpec, embedded: MsgSpec | null = null): Buffer {
   addMessage(cfb, '/', m, embedded, false);
   return Buffer.from(CFB.write(cfb, { type: 'buffer' }) as Uint8Array);
 }
+
+/** A message forwarding another message as a message/rfc822 part (no file name), which carries a file. */
+export function emlWithAttachedMessage(): Buffer {
+  const inner = [
+    'From: Alice <alice@partner.example.org>',
+    'To: Eve <eve@evil.example.com>',
+    'Subject: Original request',
+    'Message-ID: <inner-1@partner.example.org>',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="in"',
+    '',
+    '--in',
+    'Content-Type: text/plain',
+    '',
+    'see attached',
+    '--in',
+    'Content-Type: text/plain; name="notes.txt"',
+    'Content-Disposition: attachment; filename="notes.txt"',
+    '',
+    'inner attachment',
+    '--in--',
+    '',
+  ].join('\r\n');
+  return Buffer.from([
+    'From: Eve <eve@evil.example.com>',
+    'To: Bob <bob@corp.example.com>',
+    'Subject: FW: Original request',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="out"',
+    '',
+    '--out',
+    'Content-Type: text/plain',
+    '',
+    'forwarding',
+    '--out',
+    'Content-Type: message/rfc822',
+    '',
+    inner,
+    '--out--',
+    '',
+  ].join('\r\n'));
+}

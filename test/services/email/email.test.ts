@@ -14,7 +14,7 @@ import { findPasswords } from '../../../src/services/email/passwords.js';
 import { passwordCandidates } from '../../../src/services/extract/passwords.js';
 import { allTags, heuristicIds, makeTask, runFile, runOn, tempDir } from '../../helpers/service.js';
 import { checkGolden } from '../pdf/golden.js';
-import { ZIP_PASSWORD, buildMsg, emlWithZip, protectedZip, type MsgSpec } from './build.js';
+import { ZIP_PASSWORD, buildMsg, emlWithAttachedMessage, emlWithZip, protectedZip, type MsgSpec } from './build.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const fixtures = resolve(root, '../shared/corpus/strelka-fixtures');
@@ -71,6 +71,10 @@ describe('Email password finder', () => {
     ['Contraseña: abc123', 'abc123'],
     ['Your password\nZz9yy8', 'Zz9yy8'],
   ];
+  it('takes everyday words as keywords only with a separator', () => {
+    assert.deepEqual(findPasswords('I will pass the file to you. Source code attached.'), []);
+    assert.deepEqual(findPasswords('Code: 98231'), ['98231']);
+  });
   for (const [text, pw] of cases) {
     it(`finds ${pw} in ${JSON.stringify(text)}`, () => assert.ok(findPasswords(text).includes(pw), JSON.stringify(findPasswords(text))));
   }
@@ -138,6 +142,20 @@ describe('Email with a protected zip', () => {
     const next = await makeTask(children[1].path, 'invoice_8841.zip', 'archive/zip');
     next.tempSubmissionData = out.tempSubmissionData!;
     assert.equal(passwordCandidates(next)[0], ZIP_PASSWORD);
+  });
+});
+
+describe('Email with an attached message', () => {
+  it('extracts a message/rfc822 part as an .eml child, which yields its own attachment', async () => {
+    const out = await runOn(execute, scratch.dir, 'fw.eml', 'document/email', emlWithAttachedMessage());
+    const children = out.extracted ?? [];
+    assert.deepEqual(children.map((c) => c.name), ['attached_message_1.eml']);
+    assert.match(children[0].description, /^Attached message/);
+    const nested = await runFile(execute, children[0].path, await tempDir('email-nested-').then((d) => d.dir), 'attached_message_1.eml', 'document/email');
+    assert.deepEqual(allTags(nested, 'network.email.msg_id'), ['<inner-1@partner.example.org>']);
+    assert.deepEqual((nested.extracted ?? []).map((c) => c.name), ['notes.txt']);
+    // postal-mime keeps the newline that ends the part's text.
+    assert.equal(readFileSync(nested.extracted![0].path, 'utf8').trimEnd(), 'inner attachment');
   });
 });
 
