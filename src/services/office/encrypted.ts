@@ -35,10 +35,13 @@ export interface Decrypted {
 }
 
 /** Tries each password in order; undefined when none opens the document. */
-export async function tryDecrypt(buf: Buffer, passwords: string[], signal: AbortSignal): Promise<Decrypted | { error: string }> {
+export async function tryDecrypt(buf: Buffer, passwords: string[], signal: AbortSignal, budgetMs = 60_000): Promise<Decrypted | { error: string }> {
   let lastError = 'no candidate password';
+  // Agile key derivation (100,000 SHA-512 rounds) is slow in this library: bound the whole search in time.
+  const deadline = Date.now() + budgetMs;
   for (const password of passwords) {
     signal.throwIfAborted();
+    if (Date.now() > deadline) return { error: `time budget spent after trying some of ${passwords.length} passwords` };
     if (!password || password.length > 255) continue;
     try {
       const data = await officeCrypto.decrypt(buf, { password });

@@ -81,12 +81,12 @@ export const manifest: ServiceManifest = {
       signatureScoreMap: { base64_strings: 0, createobject: 0, getobject: 0, environ: 10, savetofile: 10 },
     },
     { id: HEUR.AUTOEXEC, name: 'Autoexecution strings', score: 50, maxScore: 500, filetype: 'document/office', description: 'Autoexecution strings', attack: ['T1204.002'] },
-    { id: HEUR.VBA_MACRO, name: 'VBA Macro', score: 0, filetype: '*', description: 'Contains Embedded VBA Macro(s)', attack: ['T1059.005'] },
+    { id: HEUR.VBA_MACRO, name: 'VBA Macro', score: 0, filetype: '.*', description: 'Contains Embedded VBA Macro(s)', attack: ['T1059.005'] },
     {
-      id: HEUR.XLM_MACRO_SHEET, name: 'Excel 4.0 Macro sheet', score: 250, filetype: '*', attack: ['T1059'],
+      id: HEUR.XLM_MACRO_SHEET, name: 'Excel 4.0 Macro sheet', score: 250, filetype: '.*', attack: ['T1059'],
       description: 'Excel 4.0 macro sheets are deprecated and can be used for detection avoidance.',
     },
-    { id: HEUR.MALICIOUS_CLSID, name: 'Known malicious CLSID', score: 500, filetype: '*', description: 'CLSID that has been flagged as malicious', attack: ['T1203'] },
+    { id: HEUR.MALICIOUS_CLSID, name: 'Known malicious CLSID', score: 500, filetype: '.*', description: 'CLSID that has been flagged as malicious', attack: ['T1203'] },
     {
       // Assemblyline reaches a malicious verdict for these documents through several services at once; here the
       // combination itself is the verdict: a macro Office runs on open that starts a process is a dropper.
