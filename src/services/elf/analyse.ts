@@ -29,6 +29,8 @@ export interface ElfFacts {
 }
 
 const MAX_NOTES = 256;
+/** Bytes measured for entropy, as a multiple of the file size: sections may overlap, and hostile ones all do. */
+const ENTROPY_BUDGET = 2;
 
 export function analyse(buf: Buffer, info: ElfInfo): ElfFacts {
   const r = new Reader(buf, info.littleEndian);
@@ -54,14 +56,22 @@ export function analyse(buf: Buffer, info: ElfInfo): ElfFacts {
   const symbolNames = new Set([...info.dynsym, ...info.symtab].filter((s) => s.name && (s.type === 2 || s.type === 0)).map((s) => stripVersion(s.name!)));
 
   const sectionEntropy = new Map<ElfSection, number>();
+  let budget = ENTROPY_BUDGET * buf.length;
   for (const s of info.sections) {
-    if (s.type !== SHT.NOBITS && s.size > 0 && r.has(s.offset, s.size)) sectionEntropy.set(s, entropy(buf.subarray(s.offset, s.offset + s.size)));
+    if (s.type === SHT.NOBITS || s.size === 0 || !r.has(s.offset, s.size) || s.size > budget) continue;
+    budget -= s.size;
+    sectionEntropy.set(s, entropy(buf.subarray(s.offset, s.offset + s.size)));
   }
   const loads = info.segments.filter((s) => s.type === PT.LOAD);
   let loadEntropy: number | undefined;
   if (info.sections.length === 0 && loads.length) {
-    const parts = loads.filter((s) => r.has(s.offset, s.filesz)).map((s) => buf.subarray(s.offset, s.offset + s.filesz));
-    if (parts.length) loadEntropy = entropy(Buffer.concat(parts));
+    // Measured over the file range the loadable segments span, once, however many segments repeat it.
+    const inFile = loads.filter((s) => s.filesz > 0 && r.has(s.offset, s.filesz));
+    if (inFile.length) {
+      const start = inFile.reduce((m, s) => Math.min(m, s.offset), Infinity);
+      const end = inFile.reduce((m, s) => Math.max(m, s.offset + s.filesz), 0);
+      loadEntropy = entropy(buf.subarray(start, end));
+    }
   }
 
   const entry = info.entryPoint;

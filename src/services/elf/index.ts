@@ -67,6 +67,8 @@ export const manifest: ServiceManifest = {
 const round = (n: number) => Math.round(n * 1000) / 1000;
 const hex = (n: number) => `0x${n.toString(16)}`;
 const HIGH_ENTROPY = 7.5;
+/** Rows shown in a table; hostile files declare tens of thousands of segments or sections. */
+const MAX_ROWS = 1000;
 
 function headerSection(info: ElfInfo): OutputSection {
   const body: Record<string, string | number> = {
@@ -78,7 +80,10 @@ function headerSection(info: ElfInfo): OutputSection {
     'Entry address': hex(info.entryAddress),
   };
   if (info.entryPoint !== undefined) body['Entry point (file offset)'] = info.entryPoint;
-  Object.assign(body, { Flags: hex(info.flags), 'Program headers': info.phCount, 'Section headers': info.shCount });
+  Object.assign(body, {
+    Flags: hex(info.flags), 'Program headers': info.phCount, 'Section headers': info.shCount,
+    'Symbols (.symtab / .dynsym)': `${info.symtab.length} / ${info.dynsym.length}`, 'Dynamic entries': info.dynamic.length,
+  });
   if (info.warnings.length) body.Warnings = info.warnings.join('; ');
   return { title: 'ELF header', bodyFormat: 'KEY_VALUE', body };
 }
@@ -88,15 +93,15 @@ function structureSections(info: ElfInfo, facts: ElfFacts): OutputSection[] {
   if (info.segments.length) {
     out.push({
       title: `Segments (${info.segments.length})`, bodyFormat: 'TABLE', depth: 0,
-      body: info.segments.map((s) => ({ type: segmentTypeName(s.type), flags: segmentFlags(s.flags), offset: s.offset, vaddr: hex(s.vaddr), file_size: s.filesz, memory_size: s.memsz })),
+      body: info.segments.slice(0, MAX_ROWS).map((s) => ({ type: segmentTypeName(s.type), flags: segmentFlags(s.flags), offset: s.offset, vaddr: hex(s.vaddr), file_size: s.filesz, memory_size: s.memsz })),
       tags: { 'file.elf.segments.type': [...new Set(info.segments.map((s) => segmentTypeName(s.type)))] },
     });
   }
   if (info.sections.length) {
-    const names = [...new Set(info.sections.map((s) => s.name ?? '').filter((n) => n && n.length <= 256))];
+    const names = [...new Set(info.sections.map((s) => s.name ?? '').filter((n) => n && n.length <= 256))].slice(0, MAX_ROWS);
     out.push({
       title: `Sections (${info.sections.length})`, bodyFormat: 'TABLE',
-      body: info.sections.map((s) => {
+      body: info.sections.slice(0, MAX_ROWS).map((s) => {
         const e = facts.sectionEntropy.get(s);
         return { name: s.name ?? '', type: sectionTypeName(s.type), flags: sectionFlags(s.flags), address: hex(s.addr), offset: s.offset, size: s.size, entropy: e === undefined ? '' : round(e) };
       }),

@@ -15,6 +15,8 @@ export const DT = { NULL: 0, NEEDED: 1, STRTAB: 5, STRSZ: 10, SONAME: 14, RPATH:
 const SHN_LORESERVE = 0xff00;
 /** Tables longer than this are treated as lies: no real binary has a million sections or segments. */
 const MAX_ENTRIES = 1 << 20;
+/** Dynamic entries read over all PT_DYNAMIC segments: overlapping segments could otherwise repeat the file. */
+const MAX_DYNAMIC = 1 << 16;
 
 export interface ElfSegment {
   type: number; flags: number; offset: number; vaddr: number; paddr: number; filesz: number; memsz: number; align: number;
@@ -92,7 +94,14 @@ export function parseElf(buf: Buffer): ElfInfo | undefined {
   const segments = readSegments(r, info, wide);
   if (segments) info.segments = segments;
   else info.warnings.push(`program header table (${info.phCount} entries at ${info.phOffset}) runs past the end of the file`);
-  for (const s of info.segments) if (s.type === PT.DYNAMIC) info.dynamic.push(...readDynamic(r, s, wide));
+  for (const s of info.segments) {
+    if (s.type !== PT.DYNAMIC) continue;
+    if (info.dynamic.length >= MAX_DYNAMIC) {
+      info.warnings.push(`more than ${MAX_DYNAMIC} dynamic entries; the rest are not read`);
+      break;
+    }
+    info.dynamic.push(...readDynamic(r, s, wide).slice(0, MAX_DYNAMIC - info.dynamic.length));
+  }
 
   if (info.shCount >= SHN_LORESERVE) {
     info.warnings.push(`section header count ${info.shCount} is in the reserved range`);

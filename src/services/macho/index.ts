@@ -63,6 +63,8 @@ export const manifest: ServiceManifest = {
 };
 
 const hex = (n: number) => `0x${n.toString(16)}`;
+/** Rows shown in a table; a hostile header can declare a load command every 8 bytes. */
+const MAX_ROWS = 1000;
 
 function signatureText(f: MachoFile): string {
   if (!f.codeSignatureData) return 'none';
@@ -94,12 +96,12 @@ function headerBody(f: MachoFile): Record<string, string | number> {
 export function imageSections(f: MachoFile, title: string, depth: number, maxListed: number, full = true): OutputSection[] {
   const out: OutputSection[] = [];
   const tags: Record<string, string[]> = {};
-  if (f.dylibs.length) tags['file.lib'] = [...new Set(f.dylibs.filter((d) => d.command !== LC.ID_DYLIB).map((d) => d.name))];
+  if (f.dylibs.length) tags['file.lib'] = [...new Set(f.dylibs.filter((d) => d.command !== LC.ID_DYLIB).map((d) => d.name))].slice(0, MAX_ROWS);
   out.push({ title, bodyFormat: 'KEY_VALUE', body: headerBody(f), depth, tags: full ? tags : undefined });
   if (!full) return out;
   out.push({
     title: `Load commands (${f.commands.length})`, bodyFormat: 'TABLE', depth: depth + 1, autoCollapse: true,
-    body: f.commands.map((c) => ({ command: commandName(c.cmd), size: c.size })),
+    body: f.commands.slice(0, MAX_ROWS).map((c) => ({ command: commandName(c.cmd), size: c.size })),
   });
   if (f.segments.length) {
     out.push({
@@ -107,13 +109,13 @@ export function imageSections(f: MachoFile, title: string, depth: number, maxLis
       body: f.segments.flatMap((s) => [
         { segment: s.segname, section: '', vmaddr: hex(s.vmaddr), vmsize: hex(s.vmsize), fileoff: s.fileoff, filesize: s.filesize, prot: `${prot(s.initprot)}/${prot(s.maxprot)}` },
         ...s.sections.map((x) => ({ segment: s.segname, section: x.sectname, vmaddr: hex(x.addr), vmsize: hex(x.size), fileoff: x.offset, filesize: x.size, prot: '' })),
-      ]),
+      ]).slice(0, MAX_ROWS),
     });
   }
   if (f.dylibs.length) {
     out.push({
       title: `Dylibs (${f.dylibs.length})`, bodyFormat: 'TABLE', depth: depth + 1,
-      body: f.dylibs.map((d) => ({ command: commandName(d.command), name: d.name, current_version: d.currentVersion, compatibility_version: d.compatibilityVersion })),
+      body: f.dylibs.slice(0, MAX_ROWS).map((d) => ({ command: commandName(d.command), name: d.name, current_version: d.currentVersion, compatibility_version: d.compatibilityVersion })),
     });
   }
   if (f.rpaths.length) out.push({ title: 'Run paths', bodyFormat: 'TEXT', body: f.rpaths.join('\n'), depth: depth + 1, tags: { 'file.path': f.rpaths } });

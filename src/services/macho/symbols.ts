@@ -15,6 +15,10 @@ const N_ABS = 0x2;
 const N_INDR = 0xa;
 const N_SECT = 0xe;
 
+/** Exported names kept, and the longest name built: a chain-shaped trie would otherwise grow names quadratically. */
+const MAX_EXPORTS = 1 << 17;
+const MAX_NAME = 4096;
+
 /** A malformed structure ends the walk; what was read before it is kept. */
 class Stop extends Error {}
 
@@ -100,9 +104,10 @@ function trieExports(buf: Buffer, start: number, size: number, out: string[]): v
         pos.o = nul + 1;
         const child = uleb(buf, pos, end);
         const label = strictUtf8(buf, labelAt, nul);
-        if (label !== undefined) stack.push({ offset: child, prefix: node.prefix + label });
+        if (label !== undefined && node.prefix.length + label.length <= MAX_NAME) stack.push({ offset: child, prefix: node.prefix + label });
       }
       if (terminal !== 0) out.push(node.prefix);
+      if (out.length >= MAX_EXPORTS) return;
     }
   } catch (e) {
     if (!(e instanceof Stop)) throw e;

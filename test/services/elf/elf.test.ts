@@ -164,6 +164,36 @@ describe('ELF service', () => {
     assert.deepEqual(heuristicIds(out), [1]);
   });
 
+  it('stays bounded when every section and segment covers the whole file', () => {
+    // 65279 sections and 65535 PT_DYNAMIC/PT_LOAD segments, each spanning the whole file of non-zero bytes.
+    const shnum = 0xfeff;
+    const phnum = 0xffff;
+    const phoff = 64;
+    const shoff = phoff + phnum * 56;
+    const b = Buffer.alloc(shoff + shnum * 64, 0x41);
+    b.write('\x7fELF', 0, 'latin1');
+    b[4] = 2; b[5] = 1; b[6] = 1;
+    b.writeUInt16LE(2, 16); b.writeUInt16LE(62, 18);
+    b.writeBigUInt64LE(BigInt(phoff), 32); b.writeBigUInt64LE(BigInt(shoff), 40);
+    b.writeUInt16LE(56, 54); b.writeUInt16LE(phnum, 56); b.writeUInt16LE(64, 58); b.writeUInt16LE(shnum, 60); b.writeUInt16LE(0, 62);
+    for (let i = 0; i < phnum; i++) {
+      const o = phoff + i * 56;
+      b.writeUInt32LE(i % 2 ? 2 : 1, o); b.writeUInt32LE(7, o + 4); b.writeBigUInt64LE(0n, o + 8);
+      b.writeBigUInt64LE(BigInt(b.length), o + 32); b.writeBigUInt64LE(BigInt(b.length), o + 40);
+    }
+    for (let i = 0; i < shnum; i++) {
+      const o = shoff + i * 64;
+      b.writeUInt32LE(0, o); b.writeUInt32LE(1, o + 4); b.writeBigUInt64LE(0n, o + 24); b.writeBigUInt64LE(BigInt(b.length), o + 32);
+    }
+    const started = Date.now();
+    const sections = elfSections(b);
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 20_000, `took ${elapsed} ms`);
+    const header = sections[0]!.body as Record<string, unknown>;
+    assert.match(String(header.Warnings), /dynamic entries/);
+    assert.equal((sections.find((s) => s.title.startsWith('Sections'))!.body as unknown[]).length, 1000);
+  });
+
   it('never throws on truncated or corrupted copies of a real binary', (t) => {
     const sample = built.dynamic ?? handMade({ interp: '/lib64/ld-linux-x86-64.so.2' });
     if (!built.dynamic) t.diagnostic('gcc missing: fuzzing the hand-made binary');

@@ -118,6 +118,28 @@ describe('MachO service', () => {
     assert.deepEqual(heuristicIds(out), [1]);
   });
 
+  it('stays bounded on a chain-shaped export trie', () => {
+    // 150000 nodes, each exporting a name one letter longer than its parent's.
+    const nodes = 150_000;
+    const size = 9;
+    const trie = Buffer.alloc(nodes * size);
+    for (let i = 0; i < nodes; i++) {
+      const o = i * size;
+      const next = (i + 1) * size;
+      trie[o] = 2; trie[o + 1] = 0; trie[o + 2] = 0; trie[o + 3] = i + 1 < nodes ? 1 : 0; trie[o + 4] = 0x61; trie[o + 5] = 0;
+      trie[o + 6] = (next & 0x7f) | 0x80; trie[o + 7] = ((next >> 7) & 0x7f) | 0x80; trie[o + 8] = (next >> 14) & 0x7f;
+    }
+    const header = Buffer.alloc(32 + 16);
+    header.writeUInt32BE(0xcffaedfe, 0); header.writeUInt32LE(0x01000007, 4); header.writeUInt32LE(6, 12);
+    header.writeUInt32LE(1, 16); header.writeUInt32LE(16, 20);
+    header.writeUInt32LE(0x80000033, 32); header.writeUInt32LE(16, 36); header.writeUInt32LE(48, 40); header.writeUInt32LE(trie.length, 44);
+    const started = Date.now();
+    const f = parseMacho(Buffer.concat([header, trie]))!.files[0]!;
+    assert.ok(Date.now() - started < 20_000);
+    assert.equal(f.exports.length, 4097, 'names stop growing at 4096 characters');
+    assert.equal(f.exports[3], 'aaa');
+  });
+
   it('never throws on truncated or corrupted copies of real samples', async () => {
     let parsed = 0;
     const check = (b: Buffer) => {
