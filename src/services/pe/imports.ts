@@ -7,6 +7,11 @@ import type { AddressMap } from './sections.js';
 const MAX_IMPORTS = 16384;
 const MAX_FUNC_NAME = 1024;
 const MAX_DLL_NAME = 512;
+/**
+ * Thunk slots read over the whole table. Descriptors may all point at the same long array of skipped (invalid)
+ * thunks, which the per-DLL and total-function limits alone would let run to 16384 x 16384 reads.
+ */
+const MAX_THUNK_READS = 1 << 20;
 
 export interface ImportedFunction {
   /** Name from the hint/name table, or the resolved name of an import by ordinal ("ordN" when unknown). */
@@ -49,6 +54,7 @@ function parseTable(
   const imageBase = h.optional?.imageBase ?? 0n;
   const out: ImportedDll[] = [];
   let total = 0;
+  let reads = 0;
   for (let i = 0, o = start; i < MAX_IMPORTS && o + stride <= end; i++, o += stride) {
     const d = read(o);
     if (!d || d.name === 0 || (d.addressTable === 0 && d.nameTable === 0)) break;
@@ -65,7 +71,7 @@ function parseTable(
     if (thunks === undefined || thunks >= b.length) thunks = map.toOffset(d.addressTable);
     if (thunks === undefined || thunks >= b.length) continue;
     const functions: ImportedFunction[] = [];
-    for (let j = 0; j < MAX_IMPORTS; j++) {
+    for (let j = 0; j < MAX_IMPORTS && reads < MAX_THUNK_READS; j++, reads++) {
       const at = thunks + j * size;
       let thunk = is32 ? (u32(b, at) === undefined ? undefined : BigInt(u32(b, at)!)) : u64(b, at);
       if (thunk === undefined || thunk === 0n) break;

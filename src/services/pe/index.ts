@@ -38,6 +38,8 @@ export const manifest: ServiceManifest = {
 /** Resource types whose content is presentation data, never worth extracting as a file of its own. */
 const PRESENTATION_TYPES = new Set([1, 2, 3, 4, 5, 6, 9, 12, 14, 16, 24]);
 
+const MAX_RESOURCES_EXAMINED = 1000;
+
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60) || '_';
 
 function hitSection(h: Hit): OutputSection {
@@ -62,8 +64,13 @@ async function extractChildren(pe: PeInfo, data: Bytes, task: ServiceTask, ctx: 
   };
 
   const embedded: string[] = [];
+  // Entries may all point at the same bytes: each distinct blob is examined once, and only so many of them.
+  const seen = new Set<string>();
   for (const [i, r] of (pe.resources?.resources ?? []).entries()) {
     ctx.signal.throwIfAborted();
+    const key = `${r.offset}:${r.size}`;
+    if (seen.has(key) || seen.size >= MAX_RESOURCES_EXAMINED) continue;
+    seen.add(key);
     const bytes = resourceData(data, r);
     if (bytes.length < 2) continue;
     const label = `${typeName(r.type)}/${r.name ?? '?'}/${r.language ?? '?'}`;

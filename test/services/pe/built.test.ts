@@ -152,6 +152,58 @@ rule same { condition: pe.imphash() == "${pe.imphash}" and pe.entry_point == ${p
     assert.equal(readFileSync(child.path).toString(), 'PAYLOAD-'.repeat(512));
   });
 
+  it('keylogging and anti-debugging API sets', async (t) => {
+    if (!needTools(t)) return;
+    writeFileSync(join(dir, 'keys.c'), `#include <windows.h>
+static LRESULT CALLBACK hook(int c, WPARAM w, LPARAM l) { BYTE k[256]; GetKeyboardState(k); return CallNextHookEx(NULL, c, w, l); }
+int main(void) {
+  BOOL dbg = FALSE;
+  CheckRemoteDebuggerPresent(GetCurrentProcess(), &dbg);
+  if (dbg || IsDebuggerPresent()) return 1;
+  SetWindowsHookExA(WH_KEYBOARD_LL, hook, NULL, 0);
+  return 0;
+}
+`);
+    run(GCC, ['-O2', '-s', '-o', 'keys.exe', 'keys.c', '-luser32'], dir);
+    const out = await runExe(join(dir, 'keys.exe'));
+    const keys = out.sections.find((x) => x.heuristic?.id === 104);
+    assert.deepEqual(keys?.heuristic?.signatures, { keyboard_hook: 1 });
+    assert.deepEqual(allTags(out, 'technique.keylogger'), ['keyboard_hook']);
+    assert.ok(heuristicIds(out).includes(105), 'anti-debugging heuristic');
+    assert.ok(!heuristicIds(out).includes(103));
+  });
+
+  it('header tampering: timestamps, a writable code section, a removed import table', async (t) => {
+    if (!needTools(t)) return;
+    const base = readFileSync(f.inj);
+    const pe = parsed(f.inj);
+    const withTimestamp = (ts: number) => {
+      const b = Buffer.from(base);
+      b.writeUInt32LE(ts, pe.lfanew + 8);
+      return b;
+    };
+    const ids = async (b: Buffer) => heuristicIds(await runOn(execute, dir, 'x.exe', 'executable/windows/pe64', b));
+    assert.ok((await ids(withTimestamp(0))).includes(107), 'zero timestamp');
+    assert.ok((await ids(withTimestamp(Date.UTC(1992, 5, 19) / 1000))).includes(108), 'before 1995');
+    assert.ok((await ids(withTimestamp(Date.UTC(2100, 0, 1) / 1000))).includes(26), 'future');
+    const current = await ids(base);
+    assert.ok(![26, 107, 108, 100, 101].some((id) => current.includes(id)), `clean build raised ${current}`);
+
+    const wx = Buffer.from(base);
+    const text = pe.sections.findIndex((x) => x.name === '.text');
+    const at = pe.lfanew + 24 + pe.coff.sizeOfOptionalHeader + text * 40 + 36;
+    wx.writeUInt32LE((wx.readUInt32LE(at) | 0x80000000) >>> 0, at);
+    assert.ok((await ids(wx)).includes(100), 'W+X section');
+
+    const noImports = Buffer.from(base);
+    const importEntry = pe.lfanew + 24 + 112 + 8; // PE32+ data directory 1
+    noImports.writeUInt32LE(0, importEntry);
+    noImports.writeUInt32LE(0, importEntry + 4);
+    const parsedNoImports = parsePe(noImports);
+    assert.ok(parsedNoImports.isPe && parsedNoImports.imports.length === 0 && !parsedNoImports.imphash);
+    assert.ok((await ids(noImports)).includes(101), 'no imports');
+  });
+
   it('truncated copies never crash and give a partial result', async (t) => {
     if (!needTools(t)) return;
     const full = readFileSync(f.signed);
@@ -183,14 +235,14 @@ rule same { condition: pe.imphash() == "${pe.imphash}" and pe.entry_point == ${p
     let seed = 0x2545f491;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 0x100000000);
     const hot = pe.lfanew + 24 + pe.coff.sizeOfOptionalHeader + pe.sections.length * 40;
-    for (let round = 0; round < 300; round++) {
+    for (let round = 0; round < 120; round++) {
       const b = Buffer.from(full);
       for (let k = 0; k < 1 + Math.floor(rnd() * 8); k++) {
         const at = rnd() < 0.7 ? Math.floor(rnd() * hot) : Math.floor(rnd() * b.length);
         b[at] = Math.floor(rnd() * 256);
       }
       parsePe(b);
-      if (round % 50 === 0) await runOn(execute, dir, 'fuzz.exe', 'executable/windows/pe64', b);
+      if (round % 30 === 0) await runOn(execute, dir, 'fuzz.exe', 'executable/windows/pe64', b);
     }
     const sample = await runFile(execute, f.signed, dir, 'signed.exe', 'executable/windows/pe64');
     assert.ok(sample.sections.length > 3);
