@@ -8,7 +8,7 @@ import { PDFDocument } from 'pdf-lib';
 import type { ExtractedFile, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../service.js';
 import { addCounts, countKeywords, emptyCounts, type KeywordCounts } from './keywords.js';
 import { HEUR, manifest } from './manifest.js';
-import { readObjects, type ObjectFindings } from './objects.js';
+import { dropEncryptedContent, readObjects, type ObjectFindings } from './objects.js';
 import {
   actionSections, embeddedSection, encryptionSection, keywordSection, metadataSection, scriptSections, sha1, structureSections, uriSection,
   type ScriptFile,
@@ -65,6 +65,8 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
     }
   }
   ctx.signal.throwIfAborted();
+  const encrypted = Boolean(found?.encryption && found.encryption.algorithm !== 'none (identity)');
+  const dropped = found && encrypted ? dropEncryptedContent(found) : null;
 
   // pdf-lib normalises names when it parses, so escapes inside object streams are already undone: that view
   // adds keyword occurrences, never obfuscation counts.
@@ -80,12 +82,16 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
 
   // Children: scripts first, then embedded files.
   const extracted: ExtractedFile[] = [];
-  const scriptFiles: ScriptFile[] = [];
+  const scriptFiles: Array<ScriptFile | null> = [];
   const embeddedNames: string[] = [];
   if (found && (found.scripts.length || found.embedded.length)) {
     const dir = join(ctx.workDir, 'extracted');
     await mkdir(dir, { recursive: true });
     for (const [i, s] of found.scripts.entries()) {
+      if (!s.code) {
+        scriptFiles.push(null);
+        continue;
+      }
       const name = `javascript_${i + 1}.js`;
       const data = Buffer.from(s.code, 'utf8');
       const path = childPath(dir, extracted.length, name);
@@ -109,6 +115,15 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
     encryptionSection(found, total),
     metadataSection(found?.info ?? {}),
   ]) if (s) sections.push(s);
+
+  if (dropped && Object.values(dropped).some((n) => n > 0)) {
+    sections.push({
+      title: 'Encrypted content not shown', bodyFormat: 'KEY_VALUE', body: dropped, depth: 1,
+      // Placed right after the encryption section when there is one.
+    });
+    const at = sections.findIndex((s) => s.title === 'Encrypted document');
+    if (at >= 0) sections.splice(at + 1, 0, sections.pop()!);
+  }
 
   const out: ServiceOutput = { sections, serviceToolVersion: TOOL_VERSION };
   if (extracted.length) out.extracted = extracted;

@@ -218,14 +218,17 @@ function collectScript(ctx: PDFContext, js: PDFObject, trigger: string, where: s
   const value = ctx.lookup(js);
   let code = text(value);
   if (code === null) {
+    // A stream that cannot be decoded (unknown filter, damage, encryption) is still a script: record it empty.
     const bytes = streamBytes(value);
-    if (!bytes) return;
-    code = Buffer.from(bytes.subarray(0, limits.maxScriptBytes + 1)).toString('latin1');
+    code = bytes ? Buffer.from(bytes.subarray(0, limits.maxScriptBytes + 1)).toString('latin1') : '';
   }
   const truncated = code.length > limits.maxScriptBytes;
   if (truncated) code = code.slice(0, limits.maxScriptBytes);
   if (js instanceof PDFRef) where = `${where} (code in object ${js.objectNumber} ${js.generationNumber})`;
-  if (!out.scripts.some((s) => s.code === code && s.trigger === trigger)) out.scripts.push({ trigger, where, code, truncated });
+  // The same script reached twice (e.g. a shared action) is listed once; unreadable ones are told apart by place.
+  if (!out.scripts.some((s) => s.code === code && s.trigger === trigger && (code !== '' || s.where === where))) {
+    out.scripts.push({ trigger, where, code, truncated });
+  }
 }
 
 function launchTarget(ctx: PDFContext, d: PDFDict): string {
@@ -253,4 +256,23 @@ function collectEmbedded(ctx: PDFContext, fs: PDFDict, ef: PDFDict, source: stri
     return;
   }
   out.embedded.push({ name, source, where, data });
+}
+
+/**
+ * Strings and streams of an encrypted document are ciphertext as read here (the objects are not decrypted):
+ * keep what the dictionaries show (which actions exist and what triggers them) and drop the unreadable
+ * content, so no garbage reaches the report, the tags or the extracted files. Returns what was dropped.
+ */
+export function dropEncryptedContent(found: ObjectFindings): Record<string, number> {
+  const dropped = {
+    javascript: found.scripts.length, embedded_files: found.embedded.length, uris: found.uris.length,
+    information_entries: Object.keys(found.info).length,
+  };
+  found.scripts = found.scripts.map((s) => ({ ...s, code: '', truncated: false }));
+  found.embeddedErrors.push(...found.embedded.map((e) => `${e.where}: encrypted, not extracted`));
+  found.embedded = [];
+  found.uris = [];
+  found.info = {};
+  found.launches = found.launches.map((l) => ({ ...l, target: '(encrypted)' }));
+  return dropped;
 }

@@ -65,7 +65,7 @@ export function structureSections(s: Structure, raw: KeywordCounts, found: Objec
 
 export interface ScriptFile { name: string; sha1: string; size: number }
 
-export function scriptSections(found: ObjectFindings | null, total: KeywordCounts, files: ScriptFile[]): OutputSection[] {
+export function scriptSections(found: ObjectFindings | null, total: KeywordCounts, files: Array<ScriptFile | null>): OutputSection[] {
   const sections: OutputSection[] = [];
   const scripts = found?.scripts ?? [];
   if (scripts.length === 0 && total.counts['/JS'] + total.counts['/JavaScript'] === 0) return sections;
@@ -73,10 +73,13 @@ export function scriptSections(found: ObjectFindings | null, total: KeywordCount
     title: scripts.length ? `${scripts.length} JavaScript block(s)` : 'JavaScript keywords found but no script could be read',
     bodyFormat: scripts.length ? 'TABLE' : 'TEXT',
     body: scripts.length
-      ? scripts.map((s, i) => ({ file: files[i]?.name ?? null, trigger: s.trigger, where: s.where, size: s.code.length, truncated: s.truncated, preview: s.code.slice(0, 200) }))
+      ? scripts.map((s, i) => ({
+        file: files[i]?.name ?? null, trigger: s.trigger, where: s.where, size: s.code.length, truncated: s.truncated,
+        preview: s.code ? s.code.slice(0, 200) : '(unreadable: encrypted or not decodable)',
+      }))
       : `/JS ${total.counts['/JS']}, /JavaScript ${total.counts['/JavaScript']}`,
     heuristic: { id: HEUR.JAVASCRIPT },
-    tags: cleanTags({ 'file.pdf.javascript.sha1': files.map((f) => f.sha1) }),
+    tags: cleanTags({ 'file.pdf.javascript.sha1': files.flatMap((f) => (f ? [f.sha1] : [])) }),
   });
   const onOpen = scripts.filter((s) => /^(OpenAction|AA\/|Names\/JavaScript)/.test(s.trigger));
   if (onOpen.length) {

@@ -62,3 +62,25 @@ export function withObjectStreams(inPath: string, outPath: string): boolean | nu
   if (r.status !== 0 && r.status !== 3) throw new Error(`qpdf failed: ${r.stderr}`);
   return true;
 }
+
+export const DOC_JS = 'var x = util.printd("yyyy", new Date()); app.alert(x);';
+
+/** Document-level JavaScript in the catalog's /Names /JavaScript tree, which readers run when the file opens. */
+export async function namesJavaScriptPdf(): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  doc.addPage([200, 200]);
+  const ctx = doc.context;
+  const action = ctx.register(ctx.obj({ S: 'JavaScript', JS: PDFString.of(DOC_JS) }));
+  const tree = ctx.register(ctx.obj({ Names: [PDFString.of('init'), action] }));
+  doc.catalog.set(PDFName.of('Names'), ctx.obj({ JavaScript: tree }));
+  return Buffer.from(await doc.save({ useObjectStreams: false }));
+}
+
+/** qpdf's encryption of a file (AES-256 with `bits` 256, RC4 with 128), or null when qpdf is missing. */
+export function encrypt(inPath: string, outPath: string, bits: 128 | 256): boolean | null {
+  if (spawnSync('which', ['qpdf']).status !== 0) return null;
+  const extra = bits === 128 ? ['--use-aes=n'] : [];
+  const r = spawnSync('qpdf', ['--allow-weak-crypto', '--encrypt', '', 'owner-secret', String(bits), ...extra, '--', inPath, outPath], { encoding: 'utf8' });
+  if (r.status !== 0 && r.status !== 3) throw new Error(`qpdf failed: ${r.stderr}`);
+  return true;
+}

@@ -12,7 +12,9 @@ import { execute, manifest } from '../../../src/services/pdf/index.js';
 import { countKeywords } from '../../../src/services/pdf/keywords.js';
 import { pdfDate } from '../../../src/services/pdf/report.js';
 import { allTags, heuristicIds, runFile, runOn, tempDir } from '../../helpers/service.js';
-import { ANNOTATED, ATTACHED, AA_JS, OPEN_JS, attachmentPdf, obfuscateJs, openActionPdf, withObjectStreams } from './build.js';
+import {
+  ANNOTATED, ATTACHED, AA_JS, DOC_JS, OPEN_JS, attachmentPdf, encrypt, namesJavaScriptPdf, obfuscateJs, openActionPdf, withObjectStreams,
+} from './build.js';
 import { checkGolden } from './golden.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -109,6 +111,37 @@ describe('PDF with OpenAction JavaScript', () => {
     assert.deepEqual((out.extracted ?? []).map((c) => readFileSync(c.path, 'utf8')), [OPEN_JS, AA_JS]);
     const ids = heuristicIds(out);
     for (const id of [1, 7, 19, 30]) assert.ok(ids.includes(id), `heuristic ${id} in ${ids.join(',')}`);
+  });
+});
+
+describe('PDF document-level JavaScript and encryption', () => {
+  it('extracts JavaScript of the /Names /JavaScript tree as run on open', async () => {
+    const out = await run('doc.pdf', await namesJavaScriptPdf());
+    assert.deepEqual((out.extracted ?? []).map((c) => readFileSync(c.path, 'utf8')), [DOC_JS]);
+    const onOpen = section(out, /without user interaction/)!;
+    assert.deepEqual(onOpen.heuristic!.signatures, { document_javascript: 1 });
+    assert.match(String(onOpen.body), /Names\/JavaScript "init"/);
+  });
+
+  it('reports the encryption algorithm of qpdf-encrypted files, keeps the action heuristics, extracts no ciphertext', async (t) => {
+    const plain = join(scratch.dir, 'to-encrypt.pdf');
+    await writeFile(plain, await openActionPdf());
+    for (const [bits, algorithm, keyBits] of [[256, 'AES', 256], [128, 'RC4', 128]] as const) {
+      const target = join(scratch.dir, `enc-${bits}.pdf`);
+      if (encrypt(plain, target, bits) === null) {
+        if (isCI) assert.fail('qpdf is required in CI');
+        return t.skip('qpdf not installed');
+      }
+      const out = await run(`enc-${bits}.pdf`, readFileSync(target));
+      const enc = section(out, /^Encrypted document$/)!;
+      assert.equal(enc.heuristic!.id, 11);
+      assert.equal((enc.body as Record<string, unknown>).algorithm, algorithm);
+      assert.equal((enc.body as Record<string, unknown>).key_bits, keyBits);
+      assert.deepEqual(out.extracted ?? [], []);
+      assert.deepEqual(allTags(out, 'network.static.uri'), []);
+      for (const id of [1, 19, 30]) assert.ok(heuristicIds(out).includes(id), `heuristic ${id}`);
+      assert.deepEqual(section(out, /^Encrypted content not shown$/)!.body, { javascript: 2, embedded_files: 0, uris: 1, information_entries: 5 });
+    }
   });
 });
 
