@@ -10,7 +10,7 @@ export interface SubmissionFile {
   size?: number;
 }
 
-export interface Submission {
+interface SubmissionCore {
   sid: string;
   state: 'submitted' | 'completed' | 'failed' | string;
   max_score: number;
@@ -18,12 +18,16 @@ export interface Submission {
   files: SubmissionFile[];
   file_count: number;
   error_count: number;
-  errors: string[];
-  results: string[];
   metadata: Metadata;
   params: Params & { submitter?: string; description?: string };
   times: { submitted: string; completed?: string | null };
   verdict?: { malicious: string[]; non_malicious: string[] };
+}
+
+export interface Submission extends SubmissionCore {
+  /** Keys of the submission's errors and results. */
+  errors: string[];
+  results: string[];
   [k: string]: unknown;
 }
 
@@ -108,8 +112,8 @@ export interface FileTreeNode {
   [k: string]: unknown;
 }
 
-/** `submission.full()` with its result and error maps (the plain submission lists keys instead). */
-export type SubmissionFull = Omit<Submission, 'results' | 'errors'> & {
+/** `submission.full()`: the submission with its tree, file records, and result and error maps by key. */
+export interface SubmissionFull extends SubmissionCore {
   file_tree: Record<string, FileTreeNode>;
   file_infos: Record<string, FileInfo>;
   results: Record<string, ResultRecord>;
@@ -117,7 +121,8 @@ export type SubmissionFull = Omit<Submission, 'results' | 'errors'> & {
   missing_file_keys?: string[];
   missing_result_keys?: string[];
   missing_error_keys?: string[];
-};
+  [k: string]: unknown;
+}
 
 /** A completion message from a notification queue. */
 export interface IngestMessage {

@@ -20,7 +20,7 @@ export interface IngestOptions extends FileSource {
 }
 
 export function ingestModule(conn: Connection) {
-  const ingest = (opts: IngestOptions): Promise<{ ingest_id: string }> => {
+  const ingest = async (opts: IngestOptions): Promise<{ ingest_id: string }> => {
     const request: Record<string, unknown> = { metadata: { ...(opts.metadata ?? {}) }, type: opts.ingestType ?? 'AL_CLIENT' };
     if (opts.alert) request.generate_alert = true;
     if (opts.nq) request.notification_queue = opts.nq;
