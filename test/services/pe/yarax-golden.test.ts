@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { execute, parsePe } from '../../../src/services/pe/index.js';
+import { validateManifest } from '../../../src/core/runtime/manifest.js';
+import { execute, manifest, parsePe } from '../../../src/services/pe/index.js';
 import { runFile } from '../../helpers/service.js';
 import { compareWithYarax, unzipSingle, yaraxSample } from './compare.js';
 import { parseYaraxOut } from './yarax-out.js';
@@ -24,6 +25,19 @@ describe('PE parser agrees with YARA-X golden outputs', () => {
   let scratch = '';
   before(async () => { scratch = await mkdtemp(join(tmpdir(), 'pe-yarax-')); });
   after(async () => { await rm(scratch, { recursive: true, force: true }); });
+
+  it('declares a valid manifest taking Windows PE labels only', () => {
+    validateManifest(manifest);
+    const takes = (label: string) => new RegExp(`^(?:${manifest.accepts})`).test(label) && !new RegExp(`^(?:${manifest.rejects})`).test(label);
+    for (const label of ['executable/windows/pe32', 'executable/windows/pe64', 'executable/windows/dll32', 'executable/windows/dll64', 'executable/windows/dotnet', 'executable/windows/pe']) {
+      assert.ok(takes(label), label);
+    }
+    for (const label of ['executable/windows/dos', 'executable/windows/com', 'executable/linux/elf64', 'document/pdf']) assert.ok(!takes(label), label);
+    assert.equal(manifest.stage, 'CORE');
+    assert.equal(manifest.category, 'Static Analysis');
+    for (const h of manifest.heuristics) for (const id of h.attack ?? []) assert.match(id, /^T\d{4}(\.\d{3})?$/, `heuristic ${h.id}`);
+    assert.deepEqual(manifest.heuristics.find((h) => h.id === 103)?.attack, ['T1055']);
+  });
 
   it('has the corpus', (t) => {
     if (!haveCorpus) {
