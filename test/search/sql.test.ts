@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openSqlite, type SqliteHandle } from '../../src/store/sqlite/database.js';
 import { SqliteDatastore } from '../../src/store/sqlite/sqlite-datastore.js';
-import { compileFilter, compileSort } from '../../src/store/sqlite/sql.js';
+import { compileAfter, compileFilter, compileSort } from '../../src/store/sqlite/sql.js';
 import { queryFilter } from '../../src/core/search/translate.js';
 import { searchIndex } from '../../src/core/search/indices.js';
 import { SearchEngine } from '../../src/core/search/engine.js';
@@ -67,14 +67,24 @@ describe('search on SQLite', () => {
   after(() => db.close());
 
   it('answers indexed fields from their expression indexes and nested values from the term tables', () => {
-    assert.match(plan(db, 'submission', 'max_score:[500 TO *] AND params.submitter:alice'), /USING INDEX ix_submission_(params_submitter|max_score)/);
-    assert.match(plan(db, 'submission', 'params.submitter:alice'), /USING INDEX ix_submission_params_submitter/);
+    assert.match(plan(db, 'submission', 'max_score:[500 TO *] AND params.submitter:alice'), /USING (COVERING )?INDEX ix_submission_(submitter_time_score|params_submitter|max_score)/);
+    assert.match(plan(db, 'submission', 'params.submitter:alice'), /USING INDEX ix_submission_(params_submitter|submitter_time_score)/);
     assert.match(plan(db, 'submission', 'id:*'), /USING INDEX ix_submission_times_submitted|SCAN c_submission USING INDEX/);
     assert.match(plan(db, 'submission', 'files.sha256:abc'), /SEARCH t USING PRIMARY KEY \(field=\? AND value=\?\)/);
     assert.match(plan(db, 'result', 'result.sections.tags.network.static.domain:evil.com'), /SEARCH t USING PRIMARY KEY \(field=\? AND value=\?\)/);
     assert.match(plan(db, 'result', 'result.sections.heuristic.heur_id:EXTRACT.1'), /SEARCH t USING PRIMARY KEY/);
     assert.match(plan(db, 'alert', 'owner:bob'), /USING INDEX ix_alert_owner/);
     assert.match(plan(db, 'alert', 'al.score:>=500'), /USING INDEX ix_alert_al_score/);
+  });
+
+  it('continues a deep-paged stream with an index range, not a scan', () => {
+    const idx = searchIndex('submission')!;
+    const c = compileFilter(queryFilter(idx, 'params.submitter:alice'), idx.spec);
+    const a = compileAfter(idx.defaultSort, ['2024-01-05T00:00:00.000000Z', 10]);
+    const sql = `SELECT id FROM c_submission WHERE ${c.sql} AND ${a.sql} ${compileSort(idx.defaultSort)} LIMIT 100`;
+    const detail = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...c.params, ...a.params) as Array<{ detail: string }>).map((r) => r.detail).join('\n');
+    assert.match(detail, /ix_submission_submitter_time_score \(<expr>=\? AND <expr><\?\)/);
+    assert.deepEqual(a.tail, { sql: `json_extract(doc, '$.times.submitted') IS NULL`, params: [] });
   });
 
   it('finds tags, heuristics and files through the term tables, and follows updates and deletes', async () => {

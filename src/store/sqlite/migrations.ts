@@ -3,7 +3,7 @@
 // add a new one.
 import type BetterSqlite3 from 'better-sqlite3';
 import { jsonPath } from './sql.js';
-import { SEARCH_MIGRATION } from './migration-search.js';
+import { SEARCH_COMPOSITE_MIGRATION, SEARCH_MIGRATION } from './migration-search.js';
 
 type DB = BetterSqlite3.Database;
 
@@ -89,6 +89,7 @@ export const MIGRATIONS: Array<{ version: number; description: string; up(db: DB
     },
   },
   SEARCH_MIGRATION,
+  SEARCH_COMPOSITE_MIGRATION,
 ];
 
 export function migrate(db: DB): { from: number; to: number } {

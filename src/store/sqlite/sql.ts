@@ -146,9 +146,12 @@ export function sortColumns(sort: SortKey[] | undefined): string[] {
 
 /**
  * Rows strictly after `after` in the order of compileSort. SQLite sorts NULL first ascending and last
- * descending, so a NULL position and NULL values need their own comparisons.
+ * descending, so a NULL position and NULL values need their own comparisons. The full condition is an OR the
+ * planner cannot turn into an index range, so a plain bound on the first key is ANDed to it; after a
+ * non-NULL position in a descending sort the records without the key still follow, and `tail` selects them
+ * for a second query once the bounded one runs short.
  */
-export function compileAfter(sort: SortKey[] | undefined, after: Scalar[]): Compiled {
+export function compileAfter(sort: SortKey[] | undefined, after: Scalar[]): Compiled & { tail?: Compiled } {
   const keys = [...(sort ?? []).map((s) => ({ expr: fieldExpr(s.field), desc: s.dir === 'desc' })), { expr: 'rowid', desc: false }];
   if (after.length !== keys.length) throw new Error('cursor does not match the sort');
   const params: Array<string | number | null> = [];
@@ -173,5 +176,10 @@ export function compileAfter(sort: SortKey[] | undefined, after: Scalar[]): Comp
     }
     alternatives.push(`(${[...eqs, beyond].join(' AND ')})`);
   }
-  return { sql: `(${alternatives.join(' OR ')})`, params };
+  const full = `(${alternatives.join(' OR ')})`;
+  const { expr, desc } = keys[0]!;
+  const v0 = after[0]!;
+  if (v0 === null) return desc ? { sql: `(${expr} IS NULL AND ${full})`, params } : { sql: full, params };
+  const bounded = { sql: `(${expr} ${desc ? '<=' : '>='} ? AND ${full})`, params: [bindable(v0), ...params] };
+  return desc && keys.length > 1 ? { ...bounded, tail: { sql: `${expr} IS NULL`, params: [] } } : bounded;
 }
