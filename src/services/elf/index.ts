@@ -6,6 +6,7 @@ import type { OutputSection, ServiceContext, ServiceManifest, ServiceOutput, Ser
 import { analyse, behaviour, unusualInterpreter, type ElfFacts } from './analyse.js';
 import { machineName, osabiName, sectionFlags, sectionTypeName, segmentFlags, segmentTypeName, typeName } from './names.js';
 import { parseElf, type ElfInfo } from './parse.js';
+import { telfhash } from './telfhash.js';
 
 export const manifest: ServiceManifest = {
   name: 'ELF',
@@ -84,6 +85,8 @@ function headerSection(info: ElfInfo): OutputSection {
     Flags: hex(info.flags), 'Program headers': info.phCount, 'Section headers': info.shCount,
     'Symbols (.symtab / .dynsym)': `${info.symtab.length} / ${info.dynsym.length}`, 'Dynamic entries': info.dynamic.length,
   });
+  const t = telfhash(info);
+  if (t) body.telfhash = t;
   if (info.warnings.length) body.Warnings = info.warnings.join('; ');
   return { title: 'ELF header', bodyFormat: 'KEY_VALUE', body };
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { execute, elfSections, manifest } from '../../../src/services/elf/index.js';
 import { parseElf } from '../../../src/services/elf/parse.js';
 import { analyse } from '../../../src/services/elf/analyse.js';
+import { telfhash, telfhashSymbols } from '../../../src/services/elf/telfhash.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { allTags, heuristicIds, runOn, tempDir } from '../../helpers/service.js';
 
@@ -146,6 +147,38 @@ describe('ELF service', () => {
     const ids = heuristicIds(out);
     assert.ok(ids.includes(25), `heuristics ${ids}`);
     assert.ok(ids.includes(24), 'symbols of the static binary show the reverse shell');
+  });
+
+  it('computes telfhash over the exported functions, the same for the stripped copy', (t) => {
+    if (!needGcc(t)) return;
+    const dyn = parseElf(built.dynamic!)!;
+    const names = telfhashSymbols(dyn)!;
+    for (const n of ['connect', 'dup2', 'execve', 'ptrace', 'socket']) assert.ok(names.includes(n), n);
+    assert.ok(!names.includes('__libc_start_main'));
+    assert.deepEqual(names, [...names].sort());
+    // Five short names are too little for TLSH; the stripped copy keeps .dynsym and hashes the same.
+    assert.equal(telfhash(dyn), 'tnull');
+    assert.equal(telfhash(parseElf(built.stripped!)!), 'tnull');
+    if (built.static) {
+      const h = telfhash(parseElf(built.static)!)!;
+      // glibc marks most of its functions weak or hidden, so a static build may also have too few names.
+      assert.match(h, /^(?:t1[0-9a-f]{70}|tnull)$/);
+      const out = elfSections(built.static);
+      assert.equal((out[0]!.body as Record<string, unknown>).telfhash, h);
+    }
+  });
+
+  it('hashes the exported functions of a shared library into a t1 telfhash', (t) => {
+    if (!needGcc(t)) return;
+    const names = Array.from({ length: 60 }, (_, i) => `Handler_${(i * 7919).toString(36)}_v${i}`);
+    const src = [...names.map((n) => `int ${n}(int x) { return x + ${names.indexOf(n)}; }`), 'int strange64(void) { return 0; }', 'int _hidden_start(void) { return 0; }'].join('\n');
+    writeFileSync(join(dir, 'lib.c'), src);
+    const r = spawnSync('gcc', ['-shared', '-fPIC', '-o', join(dir, 'lib.so'), join(dir, 'lib.c')], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const info = parseElf(readFileSync(join(dir, 'lib.so')))!;
+    const expected = names.map((n) => n.toLowerCase()).sort();
+    assert.deepEqual(telfhashSymbols(info), expected, 'names ending in 64 or starting with _ are left out');
+    assert.match(telfhash(info)!, /^t1[0-9a-f]{70}$/);
   });
 
   it('flags RWX, missing section headers, UPX and packing, and an odd interpreter on a hand-made binary', async () => {
