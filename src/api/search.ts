@@ -6,7 +6,7 @@ import type { Principal } from '../core/auth/authenticator.js';
 import type { Viewer } from '../core/search/access.js';
 import { facet, fieldsOf, grouped, histogram, stats } from '../core/search/aggregations.js';
 import { SearchEngine, indexOrThrow } from '../core/search/engine.js';
-import type { SearchIndex } from '../core/search/indices.js';
+import { allIndices, type SearchIndex } from '../core/search/indices.js';
 import { badRequest } from '../core/errors.js';
 import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
@@ -104,7 +104,12 @@ export default async function searchRoutes(app: FastifyInstance, ctx: AppContext
     }),
   );
 
-  app.get('/api/v4/search/fields/:index/', { schema: { tags: ['search'], summary: 'The fields of an index and how they are indexed', params: IndexParam, response: { 200: Enveloped(AnyJson) } }, config: any }, async (req, res) =>
-    reply(res, fieldsOf(indexFor(req, (req.params as { index: string }).index))),
-  );
+  app.get('/api/v4/search/fields/:index/', { schema: { tags: ['search'], summary: 'The fields of an index (or of every index: ALL) and how they are indexed', params: IndexParam, response: { 200: Enveloped(AnyJson) } }, config: any }, async (req, res) => {
+    const { index } = req.params as { index: string };
+    if (index === 'ALL') {
+      const roles = principalOf(req).roles;
+      return reply(res, Object.fromEntries(allIndices().filter((i) => roles.has(i.role)).map((i) => [i.name, fieldsOf(i)])));
+    }
+    return reply(res, fieldsOf(indexFor(req, index)));
+  });
 }

@@ -120,6 +120,8 @@ describe('search API', () => {
     assert.equal(g.body.api_response.total, N);
     const fl = await client.get('/api/v4/search/fields/submission/');
     assert.deepEqual(fl.body.api_response['params.submitter'], { default: true, indexed: true, list: false, stored: true, type: 'keyword' });
+    const every = await client.get('/api/v4/search/fields/ALL/');
+    assert.ok(['alert', 'submission', 'result', 'workflow', 'user'].every((i) => i in every.body.api_response));
   });
 
   it('refuses bad queries, missing queries, unknown indices and fields with the Assemblyline messages', async () => {
