@@ -63,11 +63,13 @@ function decode(buf: Buffer): string {
   return buf.toString('utf8');
 }
 
-// Techniques ordinary scripts use too: on their own, and not many times, they are style rather than obfuscation.
+// Techniques ordinary scripts use too: on their own, not many times and not shrinking the script by half, they are
+// style rather than obfuscation.
 const WEAK = new Set(['string concatenation', 'set variable substitution']);
 const WEAK_LIMIT = 10;
 
-function obfuscated(r: PeelResult): boolean {
+function obfuscated(r: PeelResult, original: string): boolean {
+  if (r.final.length * 2 < original.length) return true;
   let weak = 0;
   for (const [t, n] of r.techniques) {
     if (!WEAK.has(t)) return true;
@@ -131,7 +133,7 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
   const sections: OutputSection[] = [];
   const extracted: ServiceOutput['extracted'] = [];
 
-  if (result.rounds.length && obfuscated(result)) {
+  if (result.rounds.length && obfuscated(result, original)) {
     sections.push(...layerSections(result, original));
     const stem = basename(task.fileName.replace(/\\/g, '/')).replace(/\.[^.]{1,8}$/, '').replace(/[^\w.\- ]+/g, '_').slice(0, 100) || 'script';
     const name = `${stem}.deobfuscated.${lang.ext}`;

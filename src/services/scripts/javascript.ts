@@ -271,7 +271,15 @@ function regexSteps(text: string, note: Note): string {
 
 export const javascriptStep: Transform = {
   name: 'javascript',
-  apply: (s, note) => foldJs(s, note)?.text ?? regexSteps(s, note),
+  apply: (s, note) => {
+    try {
+      return foldJs(s, note)?.text ?? regexSteps(s, note);
+    } catch (e) {
+      // Expressions nested deeper than the stack allows (thousands of chained +) fall back to the regex steps.
+      if (e instanceof RangeError) return regexSteps(s, note);
+      throw e;
+    }
+  },
 };
 
 export const JAVASCRIPT: Transform[] = [javascriptStep];

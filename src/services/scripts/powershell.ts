@@ -201,6 +201,16 @@ const callNames: Transform = {
   }),
 };
 
+// New-Object takes its type name as a string as readily as bare: ('Net.'+'WebClient') ends up quoted.
+const NEW_OBJECT = new RegExp(`(New-Object\\s+(?:-TypeName\\s+|-ComObject\\s+)?)(${LIT})`, 'gi');
+const typeNames: Transform = {
+  name: 'type names',
+  apply: (s) => replaceAll(s, NEW_OBJECT, (m) => {
+    const v = litValue(m[2]!);
+    return /^[A-Za-z][\w.]*$/.test(v) ? `${m[1]}${v}` : undefined;
+  }),
+};
+
 const IEX_ARG = new RegExp(`\\b(?:iex|Invoke-Expression)\\s*(?:-Command\\s+)?(?:\\(\\s*(${LIT})\\s*\\)|(${LIT}))`, 'gi');
 const IEX_PIPE = new RegExp(`(${LIT})\\s*\\|\\s*(?:iex|Invoke-Expression)\\b`, 'gi');
 const invokeExpression: Transform = {
@@ -216,5 +226,5 @@ const invokeExpression: Transform = {
 
 /** In the order one round applies them: decoding first, then the string algebra, then unwrapping. */
 export const POWERSHELL: Transform[] = [
-  encodedCommandStep, compressed, base64Strings, backticks, charArrays, treeConcat, concat, parens, formatOp, replaces, joins, callNames, invokeExpression,
+  encodedCommandStep, compressed, base64Strings, backticks, charArrays, treeConcat, concat, parens, formatOp, replaces, joins, callNames, typeNames, invokeExpression,
 ];

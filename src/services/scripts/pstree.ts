@@ -67,28 +67,52 @@ function literal(n: TsNode): string | undefined {
   return undefined;
 }
 
-/** Operands of a sum of string literals, left to right, or undefined when anything else takes part. */
-function operands(n: TsNode): string[] | undefined {
-  if (!ADDITIVE.has(n.type)) {
-    const v = literal(n);
-    return v === undefined ? undefined : [v];
+type Edit = { start: number; end: number; text: string };
+
+/**
+ * Folds the runs of literals in one chain of + operators, flattened without recursion (obfuscators write chains
+ * of thousands). A leading run is always its own subtree; later runs may be folded only when the chain starts
+ * with a string, which makes every + a string concatenation. Operands that are not literals are returned so the
+ * walk can look inside them.
+ */
+function foldChain(top: TsNode, edits: Edit[]): TsNode[] {
+  const operands: TsNode[] = [];
+  const ops: string[] = [];
+  let cur = top;
+  while (ADDITIVE.has(cur.type) && cur.childCount === 3) {
+    operands.push(cur.children[2]!);
+    ops.push(cur.children[1]!.type);
+    cur = cur.children[0]!;
   }
-  if (n.childCount === 1) return operands(n.children[0]!);
-  if (n.childCount !== 3 || n.children[1]!.type !== '+') return undefined;
-  const l = operands(n.children[0]!);
-  const r = l && operands(n.children[2]!);
-  return l && r ? [...l, ...r] : undefined;
+  operands.push(cur);
+  operands.reverse();
+  ops.reverse();
+  const values = operands.map(literal);
+  const allConcat = values[0] !== undefined && ops.every((o) => o === '+');
+  const rest: TsNode[] = [];
+  let i = 0;
+  while (i < operands.length) {
+    if (values[i] === undefined) {
+      rest.push(operands[i]!);
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < operands.length && values[j + 1] !== undefined && ops[j] === '+') j++;
+    if (j > i && (i === 0 || allConcat)) {
+      edits.push({ start: operands[i]!.startIndex, end: operands[j]!.endIndex, text: psQuote(values.slice(i, j + 1).join('')) });
+    }
+    i = j + 1;
+  }
+  return rest;
 }
 
-function collect(n: TsNode, edits: Array<{ start: number; end: number; text: string }>): void {
-  if (ADDITIVE.has(n.type) && n.childCount === 3 && !n.hasError) {
-    const ops = operands(n);
-    if (ops && ops.length > 1) {
-      edits.push({ start: n.startIndex, end: n.endIndex, text: psQuote(ops.join('')) });
-      return;
-    }
+function collect(root: TsNode, edits: Edit[]): void {
+  const stack = [root];
+  for (let n = stack.pop(); n; n = stack.pop()) {
+    if (ADDITIVE.has(n.type) && n.childCount === 3 && !n.hasError) stack.push(...foldChain(n, edits));
+    else stack.push(...n.children);
   }
-  for (const c of n.children) collect(c, edits);
 }
 
 /** Folds literal sums on the syntax tree; undefined when the grammar is not loaded. */
@@ -97,7 +121,7 @@ export function foldConcatenation(text: string): { text: string; folded: number 
   const tree = parser.parse(text);
   if (!tree) return undefined;
   try {
-    const edits: Array<{ start: number; end: number; text: string }> = [];
+    const edits: Edit[] = [];
     collect(tree.rootNode, edits);
     if (!edits.length) return { text, folded: 0 };
     // tree-sitter offsets are UTF-16 code units for JavaScript strings, the same as String.slice.
