@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execute, elfSections, manifest } from '../../../src/services/elf/index.js';
 import { parseElf } from '../../../src/services/elf/parse.js';
-import { analyse } from '../../../src/services/elf/analyse.js';
+import { analyse, unusualInterpreter } from '../../../src/services/elf/analyse.js';
 import { telfhash, telfhashSymbols } from '../../../src/services/elf/telfhash.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { allTags, heuristicIds, runOn, tempDir } from '../../helpers/service.js';
@@ -190,6 +190,16 @@ describe('ELF service', () => {
     const plain = await runOn(execute, dir, 'plain', 'executable/linux/elf64', handMade({ interp: '/lib64/ld-linux-x86-64.so.2' }));
     assert.ok(!heuristicIds(plain).includes(23));
     assert.ok(!heuristicIds(plain).includes(21));
+  });
+
+  it('knows the loaders of common systems and nothing else', () => {
+    for (const p of ['/lib64/ld-linux-x86-64.so.2', '/lib/ld-linux-aarch64.so.1', '/lib/ld-linux-armhf.so.3', '/lib/ld-musl-x86_64.so.1',
+      '/system/bin/linker64', '/usr/lib/ld.so.1', '/lib/ld.so.1', '/libexec/ld-elf.so.1', '/usr/libexec/ld.elf_so', '/lib/ld-uClibc.so.0']) {
+      assert.ok(!unusualInterpreter(p), p);
+    }
+    for (const p of ['/tmp/ld.so', './ld-linux.so.2', '/home/user/.x/ld-linux-x86-64.so.2', '/lib64/ld-linux-x86-64.so.2/../../tmp/x']) {
+      assert.ok(unusualInterpreter(p), p);
+    }
   });
 
   it('reports a file that only looks like ELF', async () => {

@@ -25,7 +25,7 @@ function handMade(): Buffer {
   seg.writeBigUInt64LE(0x100000000n, 24); seg.writeBigUInt64LE(0x1000n, 32); seg.writeBigUInt64LE(0n, 40); seg.writeBigUInt64LE(0x1000n, 48);
   seg.writeUInt32LE(7, 56); seg.writeUInt32LE(7, 60);
   cmds.push(seg);
-  const lib = Buffer.from('/tmp/.cache/libhelper.dylib\0\0\0\0\0', 'latin1');
+  const lib = Buffer.from('/tmp/.cache/libupdate.dylib\0\0\0\0\0', 'latin1');
   const dylib = Buffer.alloc(24 + lib.length);
   dylib.writeUInt32LE(0xc, 0); dylib.writeUInt32LE(dylib.length, 4); dylib.writeUInt32LE(24, 8); lib.copy(dylib, 24);
   cmds.push(dylib);
@@ -103,7 +103,7 @@ describe('MachO service', () => {
     for (const id of [2, 4, 6, 8, 9, 10]) assert.ok(ids.includes(id), `heuristic ${id} in ${ids}`);
     assert.ok(!ids.includes(11), 'entry point is in the RWX __TEXT');
     assert.deepEqual(out.sections.find((s) => s.heuristic?.id === 8)!.heuristic!.signatures, { socket_dup2_exec: 1 });
-    assert.ok(allTags(out, 'file.lib').includes('/tmp/.cache/libhelper.dylib'));
+    assert.ok(allTags(out, 'file.lib').includes('/tmp/.cache/libupdate.dylib'));
   });
 
   it('tells suspicious library paths from ordinary ones', () => {
