@@ -43,7 +43,7 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
   const passwords = passwordCandidates({ ...task, serviceConfig: cfg });
 
   let findings: MacroFindings | undefined;
-  if (isOle(buf)) findings = await analyseOle(buf, report, { passwords, signal: ctx.signal });
+  if (isOle(buf)) findings = await analyseOle(buf, report, { passwords, signal: ctx.signal, fileName: task.fileName });
   else if (isZip(buf)) findings = await analyseOoxml(buf, report, { maxPartBytes: num(cfg, 'max_part_mb', 50) * 1024 * 1024, signal: ctx.signal });
   else if (buf.subarray(0, 4).toString('latin1') === '{\\rt') await analyseRtf(buf, report);
   else {

@@ -58,8 +58,11 @@ export interface MacroFindings {
 }
 
 const MAX_MATCHES = 10;
+/** Like Assemblyline's macro_score_max_file_size: only the first 5 MiB of a module's source is scored. */
+const MAX_SCORED_CHARS = 5 * 1024 * 1024;
 
-export function analyseMacro(code: string, into?: MacroFindings): MacroFindings {
+export function analyseMacro(source: string, into?: MacroFindings): MacroFindings {
+  const code = source.length > MAX_SCORED_CHARS ? source.slice(0, MAX_SCORED_CHARS) : source;
   const f: MacroFindings = into ?? { autoexec: [], suspicious: new Map(), iocs: emptyIocs(), executes: false, downloads: false, obfuscated: false };
   for (const m of code.matchAll(AUTOEXEC_RE)) if (!f.autoexec.includes(m[1]!)) f.autoexec.push(m[1]!);
   for (const ind of INDICATORS) {

@@ -18,6 +18,8 @@ import { biffSheets } from './xlm.js';
 export interface OleOptions {
   passwords: string[];
   signal: AbortSignal;
+  /** Name of the file being analysed, reused for the decrypted child. */
+  fileName?: string;
 }
 
 const MAX_LISTED = 500;
@@ -83,7 +85,8 @@ async function decrypt(buf: Buffer, kind: string, report: Report, opts: OleOptio
   const r = await tryDecrypt(buf, opts.passwords, opts.signal);
   if ('data' in r) {
     const ext = kind === 'ooxml' ? (isZip(r.data) ? 'zip' : 'bin') : kind;
-    const name = await report.child(`decrypted.${ext}`, r.data, `Document decrypted with a known password (${kind})`);
+    const base = (opts.fileName ?? '').split(/[\\/]/).pop();
+    const name = await report.child(base ? `decrypted_${base}` : `decrypted.${ext}`, r.data, `Document decrypted with a known password (${kind})`);
     report.add({
       title: 'Encrypted document decrypted', bodyFormat: 'KEY_VALUE',
       body: { encryption: kind, password: r.password, extracted_as: name ?? null },

@@ -2,7 +2,7 @@
 // relationships (external targets are how template injection and remote objects load), vbaProject.bin,
 // embedded objects and ActiveX controls, DDE fields in WordprocessingML and DDE links in SpreadsheetML, and
 // Excel 4.0 macro sheets.
-import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader, type Entry } from '@zip.js/zip.js';
+import { Uint8ArrayReader, Writer, ZipReader, type Entry } from '@zip.js/zip.js';
 import { XMLParser } from 'fast-xml-parser';
 
 export interface Relationship {
@@ -29,7 +29,26 @@ export interface OoxmlPackage {
 }
 
 const MAX_PARTS = 5000;
+/** Inflated bytes held for one package at most: many parts just under the part limit must not add up to a bomb. */
+const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', removeNSPrefix: true, processEntities: true, htmlEntities: false });
+
+/** Collects a part's bytes and fails once they exceed the limit: the declared size of an entry can lie. */
+class BoundedWriter extends Writer<Buffer> {
+  private readonly chunks: Buffer[] = [];
+  private total = 0;
+  constructor(private readonly limit: number) {
+    super();
+  }
+  override async writeUint8Array(array: Uint8Array): Promise<void> {
+    this.total += array.length;
+    if (this.total > this.limit) throw new Error('part inflates beyond the size limit');
+    this.chunks.push(Buffer.from(array));
+  }
+  override async getData(): Promise<Buffer> {
+    return Buffer.concat(this.chunks);
+  }
+}
 
 export function isZip(b: Uint8Array): boolean {
   return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
@@ -44,16 +63,19 @@ export async function readPackage(buf: Buffer, maxPartBytes: number, signal: Abo
   } catch (e) {
     throw new Error(`zip directory unreadable: ${(e as Error).message}`);
   }
+  let total = 0;
   for (const e of entries.slice(0, MAX_PARTS)) {
     signal.throwIfAborted();
     if (e.directory) continue;
     const part: OoxmlPart = { name: e.filename, size: e.uncompressedSize };
-    if (e.uncompressedSize > maxPartBytes) part.error = 'over the part size limit';
+    if (e.uncompressedSize > maxPartBytes || total + e.uncompressedSize > MAX_TOTAL_BYTES) part.error = 'over the part size limit';
     else if (e.getData) {
       try {
-        part.data = Buffer.from(await e.getData(new Uint8ArrayWriter(), { signal }));
+        part.data = await e.getData(new BoundedWriter(Math.min(maxPartBytes, MAX_TOTAL_BYTES - total)), { signal });
+        total += part.data.length;
       } catch (err) {
         part.error = (err as Error).message;
+        if (/size limit/.test(part.error)) part.error = 'over the part size limit';
       }
     }
     pkg.parts.push(part);

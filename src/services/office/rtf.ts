@@ -28,8 +28,7 @@ function hexValue(c: number): number {
 }
 
 /** Hex digits of the group that \objdata opens, up to the brace that closes it. */
-function readObjdata(b: Buffer, start: number): { data: Buffer; end: number; truncated: boolean } {
-  const out = Buffer.alloc(Math.ceil((b.length - start) / 2));
+function readObjdata(b: Buffer, start: number, out: Buffer): { data: Buffer; end: number; truncated: boolean } {
   let n = 0;
   let high = -1;
   let depth = 0;
@@ -38,7 +37,7 @@ function readObjdata(b: Buffer, start: number): { data: Buffer; end: number; tru
     const c = b[i]!;
     if (c === 0x7b) depth++;
     else if (c === 0x7d) {
-      if (depth === 0) return { data: out.subarray(0, n), end: i, truncated: false };
+      if (depth === 0) return { data: Buffer.from(out.subarray(0, n)), end: i, truncated: false };
       depth--;
     } else if (c === 0x5c) {
       // A control word (letters plus an optional numeric parameter) or a control symbol: not data.
@@ -64,18 +63,20 @@ function readObjdata(b: Buffer, start: number): { data: Buffer; end: number; tru
     }
     i++;
   }
-  return { data: out.subarray(0, n), end: b.length, truncated: true };
+  return { data: Buffer.from(out.subarray(0, n)), end: b.length, truncated: true };
 }
 
 export function scanRtf(b: Buffer): RtfScan {
   const text = b.toString('latin1');
   const scan: RtfScan = { objects: [], objupdate: /\\objupdate/i.test(text), truncated: false };
+  // One scratch buffer for all objects: hex never decodes to more than half the file.
+  const scratch = Buffer.alloc(Math.ceil(b.length / 2));
   const re = /\\objdata\b/gi;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) && scan.objects.length < MAX_OBJECTS) {
     const before = text.slice(Math.max(0, m.index - 2000), m.index);
     const cls = [...before.matchAll(/\\\*\s*\\objclass\s+([^}\\]{1,200})/gi)].pop()?.[1]?.trim();
-    const { data, end, truncated } = readObjdata(b, m.index + m[0].length);
+    const { data, end, truncated } = readObjdata(b, m.index + m[0].length, scratch);
     scan.truncated ||= truncated;
     scan.objects.push({ offset: m.index, data, objclass: cls });
     re.lastIndex = Math.max(end, m.index + m[0].length);

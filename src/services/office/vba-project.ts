@@ -30,6 +30,9 @@ export interface VbaProject {
 }
 
 const MAX_RECORDS = 100_000;
+// A chunk of at least 3 bytes may expand to 4096: cap what one stream may decompress to.
+const MAX_DIR_BYTES = 4 * 1024 * 1024;
+const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 
 interface DirInfo {
   name?: string;
@@ -124,7 +127,7 @@ export function readVbaProject(doc: OleDoc, storage: string): VbaProject {
   const project: VbaProject = { storage, references: [], modules: [], errors: [] };
   const dirStream = child(doc, storage, 'dir');
   if (!dirStream) return { ...project, errors: ['no dir stream'] };
-  const dir = decompress(dirStream.content);
+  const dir = decompress(dirStream.content, 0, { maxOut: MAX_DIR_BYTES });
   if (dir.length === 0) return { ...project, errors: ['dir stream does not decompress'] };
   const info = parseDir(dir);
   if (info.error) project.errors.push(info.error);
@@ -137,7 +140,7 @@ export function readVbaProject(doc: OleDoc, storage: string): VbaProject {
     if (!stream) mod.error = `module stream "${streamName}" not found`;
     else if (m.textOffset >= stream.content.length) mod.error = `source offset ${m.textOffset} beyond the stream (${stream.content.length} bytes)`;
     else {
-      const src = decompress(stream.content, m.textOffset);
+      const src = decompress(stream.content, m.textOffset, { maxOut: MAX_SOURCE_BYTES });
       if (src.length === 0) mod.error = 'source does not decompress';
       else mod.code = decodeCodepage(src, info.codepage);
     }
