@@ -13,7 +13,7 @@ import { EQUATION_CLSIDS } from './rtf.js';
 import { formatProp, parsePropertySet, SUMMARY_TAGS } from './summary.js';
 import { readVbaProjects } from './vba-project.js';
 import { reportVbaProjects } from './vba-report.js';
-import { biffSheets } from './xlm.js';
+import { biffSheets, xlmSignatures } from './xlm.js';
 
 export interface OleOptions {
   passwords: string[];
@@ -170,7 +170,7 @@ function xlmSheets(doc: OleDoc, report: Report): void {
   if (!sheets.length) return;
   report.add({
     title: macro.length ? 'Excel 4.0 macro sheets' : 'Workbook sheets', bodyFormat: 'TABLE', body: sheets.slice(0, 200),
-    heuristic: macro.length ? { id: HEUR.XLM_MACRO_SHEET, signatures: Object.fromEntries(macro.map((m) => [m.state === 'visible' ? 'macro_sheet' : `macro_sheet_${m.state.replace(' ', '_')}`, 1])) } : undefined,
+    heuristic: macro.length ? { id: HEUR.XLM_MACRO_SHEET, signatures: xlmSignatures(macro.map((m) => m.state)) } : undefined,
     autoCollapse: !macro.length,
   });
 }

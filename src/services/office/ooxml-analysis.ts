@@ -6,13 +6,13 @@ import { HEUR } from './manifest.js';
 import type { MacroFindings } from './macros.js';
 import { isOle, openOle } from './ole.js';
 import { isPe, parseOle10Native, payloadName } from './ole1.js';
-import { ddeLinks, fieldInstructions, readPackage, type OoxmlPackage, type Relationship } from './ooxml.js';
+import { ddeLinks, fieldInstructions, readPackage, unescapeXml, type OoxmlPackage, type Relationship } from './ooxml.js';
 import type { Report } from './report.js';
 import { EQUATION_CLSIDS } from './rtf.js';
 import { ipRange } from '../frankenstrings/iocs.js';
 import { readVbaProjects } from './vba-project.js';
 import { reportVbaProjects } from './vba-report.js';
-import { workbookSheetStates } from './xlm.js';
+import { workbookSheets, xlmSignatures } from './xlm.js';
 
 const EXECUTABLE_EXT = /\.(exe|dll|scr|hta|js|vbs|ps1|bat|cmd|jar|lnk|msi|com|pif|wsf|cpl)(?:$|[?#])/i;
 
@@ -34,6 +34,7 @@ export async function analyseOoxml(buf: Buffer, report: Report, opts: { maxPartB
     report.partial = true;
     report.add({ title: 'Parts not scanned', depth: 1, bodyFormat: 'TEXT', body: large.map((p) => `${p.name} (${p.size} bytes)`).join('\n') || 'too many parts', heuristic: { id: HEUR.TOO_LARGE } });
   }
+  coreMetadata(pkg, report);
   relationships(pkg.relationships, report);
 
   let findings: MacroFindings | undefined;
@@ -50,6 +51,37 @@ export async function analyseOoxml(buf: Buffer, report: Report, opts: { maxPartB
   dde(pkg, report);
   macroSheets(pkg, report);
   return findings;
+}
+
+// docProps/core.xml (Dublin Core) and app.xml hold what SummaryInformation holds in OLE files.
+const CORE_FIELDS: Array<[RegExp, string, string | undefined]> = [
+  [/<dc:title>([^<]*)</, 'title', 'file.ole.summary.title'],
+  [/<dc:subject>([^<]*)</, 'subject', 'file.ole.summary.subject'],
+  [/<dc:creator>([^<]*)</, 'author', 'file.ole.summary.author'],
+  [/<cp:lastModifiedBy>([^<]*)</, 'last_saved_by', 'file.ole.summary.last_saved_by'],
+  [/<dcterms:created[^>]*>([^<]*)</, 'create_time', 'file.ole.summary.create_time'],
+  [/<dcterms:modified[^>]*>([^<]*)</, 'last_saved_time', 'file.ole.summary.last_saved_time'],
+  [/<cp:lastPrinted>([^<]*)</, 'last_printed', 'file.ole.summary.last_printed'],
+  [/<dc:description>([^<]*)</, 'comments', 'file.ole.summary.comment'],
+  [/<cp:revision>([^<]*)</, 'revision_number', undefined],
+  [/<Company>([^<]*)</, 'company', 'file.ole.summary.company'],
+  [/<Manager>([^<]*)</, 'manager', 'file.ole.summary.manager'],
+  [/<Application>([^<]*)</, 'creating_application', undefined],
+  [/<AppVersion>([^<]*)</, 'app_version', undefined],
+];
+
+function coreMetadata(pkg: OoxmlPackage, report: Report): void {
+  const xml = pkg.parts.filter((p) => p.data && /^docProps\/(core|app)\.xml$/i.test(p.name)).map((p) => p.data!.toString('utf8')).join('\n');
+  if (!xml) return;
+  const body: Record<string, string> = {};
+  const tags: Record<string, string[]> = {};
+  for (const [re, key, tag] of CORE_FIELDS) {
+    const v = re.exec(xml)?.[1]?.trim();
+    if (!v) continue;
+    body[key] = unescapeXml(v).slice(0, 1000);
+    if (tag) tags[tag] = [body[key]!.slice(0, 500)];
+  }
+  if (Object.keys(body).length) report.add({ title: 'Document metadata', bodyFormat: 'KEY_VALUE', body, tags });
 }
 
 function relationships(rels: Relationship[], report: Report): void {
@@ -139,16 +171,17 @@ function dde(pkg: OoxmlPackage, report: Report): void {
 }
 
 function macroSheets(pkg: OoxmlPackage, report: Report): void {
-  const sheets = pkg.parts.filter((p) => /^xl\/macrosheets\/[^/]+\.(xml|bin)$/i.test(p.name));
-  if (!sheets.length) return;
-  const wb = pkg.parts.find((p) => /^xl\/workbook\.xml$/i.test(p.name));
-  const states = wb?.data ? workbookSheetStates(wb.data.toString('utf8')) : new Map<string, string>();
-  const hidden = [...states.values()].filter((s) => s !== 'visible');
-  const sigs: Record<string, number> = { macro_sheet: sheets.length };
-  if (hidden.includes('veryHidden')) sigs.macro_sheet_very_hidden = 1;
+  const parts = pkg.parts.filter((p) => /^xl\/macrosheets\/[^/]+\.(xml|bin)$/i.test(p.name));
+  const wb = pkg.parts.find((p) => /^xl\/workbook\.(xml|bin)$/i.test(p.name));
+  const sheets = wb?.data && wb.name.endsWith('.xml') ? workbookSheets(wb.data.toString('utf8')) : [];
+  // The workbook's relationships say which sheet is a macro sheet (xlMacrosheet, xlIntlMacrosheet).
+  const macroIds = new Set(pkg.relationships.filter((r) => /^xl\/workbook\./i.test(r.source) && r.type.includes('macrosheet')).map((r) => r.id));
+  const macro = sheets.filter((s) => macroIds.has(s.rid));
+  if (!parts.length && !macro.length) return;
+  const states = macro.length ? macro.map((s) => s.state) : parts.map(() => 'visible');
   report.add({
     title: 'Excel 4.0 macro sheets', bodyFormat: 'KEY_VALUE',
-    body: { parts: sheets.map((s) => s.name), sheet_states: Object.fromEntries(states) },
-    heuristic: { id: HEUR.XLM_MACRO_SHEET, signatures: sigs },
+    body: { parts: parts.map((s) => s.name), sheets: macro.map((s) => `${s.name} (${s.state})`) },
+    heuristic: { id: HEUR.XLM_MACRO_SHEET, signatures: xlmSignatures(states) },
   });
 }

@@ -109,7 +109,7 @@ export function parseRels(path: string, data: Buffer): Relationship[] {
   }));
 }
 
-const unescapeXml = (s: string) => s
+export const unescapeXml = (s: string) => s
   .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'")
   .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16) & 0x10ffff))
   .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d) & 0x10ffff)).replace(/&amp;/g, '&');

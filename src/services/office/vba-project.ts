@@ -108,13 +108,17 @@ export function parseDir(dir: Buffer): DirInfo {
   return info;
 }
 
-/** Storages holding a VBA project: those with a "dir" stream next to "_VBA_PROJECT" or module streams. */
+/**
+ * Storages holding a VBA project: a "dir" stream inside a storage named VBA, or next to a _VBA_PROJECT stream
+ * (a stray "dir" stream elsewhere is no project).
+ */
 export function findVbaStorages(doc: OleDoc): string[] {
   const out: string[] = [];
   for (const e of doc.streams()) {
     if (e.name.toLowerCase() !== 'dir') continue;
-    const storage = e.path.slice(0, -'/dir'.length);
-    if (e.path.toLowerCase().endsWith('/dir') || e.path.toLowerCase() === 'dir') out.push(e.path.includes('/') ? storage : '');
+    const storage = e.path.includes('/') ? e.path.slice(0, e.path.lastIndexOf('/')) : '';
+    const named = /(^|\/)vba$/i.test(storage);
+    if (named || child(doc, storage, '_VBA_PROJECT')) out.push(storage);
   }
   return out;
 }

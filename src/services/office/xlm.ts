@@ -34,12 +34,31 @@ export function biffSheets(book: Buffer): SheetInfo[] {
   return out;
 }
 
-/** Sheets of xl/workbook.xml with their state; macro sheets are known from their relationship targets. */
-export function workbookSheetStates(xml: string): Map<string, string> {
-  const out = new Map<string, string>();
+export interface WorkbookSheet {
+  name: string;
+  state: string;
+  /** Relationship id (r:id) that names the sheet's part. */
+  rid: string;
+}
+
+/** Sheets of xl/workbook.xml with their state and relationship id. */
+export function workbookSheets(xml: string): WorkbookSheet[] {
+  const out: WorkbookSheet[] = [];
   for (const m of xml.matchAll(/<(?:\w+:)?sheet\b([^>]*)\/?>/g)) {
     const name = /\bname="([^"]*)"/.exec(m[1]!)?.[1];
-    if (name) out.set(name, /\bstate="([^"]*)"/.exec(m[1]!)?.[1] ?? 'visible');
+    if (!name) continue;
+    out.push({ name, state: /\bstate="([^"]*)"/.exec(m[1]!)?.[1] ?? 'visible', rid: /\b(?:\w+:)?id="([^"]*)"/.exec(m[1]!)?.[1] ?? '' });
+    if (out.length >= 10_000) break;
   }
   return out;
+}
+
+/** Signatures of the XLM heuristic: one per macro sheet, plus one per hidden or very hidden one. */
+export function xlmSignatures(states: string[]): Record<string, number> {
+  const sigs: Record<string, number> = { macro_sheet: states.length };
+  for (const st of states) {
+    const key = /^very ?hidden$/i.test(st) ? 'macro_sheet_very_hidden' : /^hidden$/i.test(st) ? 'macro_sheet_hidden' : '';
+    if (key) sigs[key] = (sigs[key] ?? 0) + 1;
+  }
+  return sigs;
 }

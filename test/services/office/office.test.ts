@@ -79,13 +79,15 @@ describe('OOXML', () => {
     const vbaBin = wordWithMacros([{ name: 'Module1', type: 'standard', code: 'Sub Workbook_Open()\r\n  CreateObject("WScript.Shell").Run "calc"\r\nEnd Sub' }]);
     const parts: Record<string, string | Buffer> = {
       ...docxParts('<w:p/>'), 'xl/vbaProject.bin': vbaBin, 'xl/macrosheets/sheet1.xml': '<xm:macrosheet/>',
-      'xl/workbook.xml': '<workbook><sheets><sheet name="Macro1" sheetId="1" state="veryHidden" r:id="rId1"/></sheets></workbook>',
+      'xl/workbook.xml': '<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Data" sheetId="1" r:id="rId2"/><sheet name="Macro1" sheetId="2" state="veryHidden" r:id="rId1"/></sheets></workbook>',
+      'xl/_rels/workbook.xml.rels': '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
     };
     const out = await run('book.xlsm', 'document/office/excel', await zipParts(parts));
     const ids = heuristicIds(out);
     for (const id of [33, 32, 100, 51]) assert.ok(ids.includes(id), `heuristic ${id} in ${ids.join(',')}`);
     const xlm = out.sections.find((s) => s.heuristic?.id === 51)!;
     assert.deepEqual(xlm.heuristic!.signatures, { macro_sheet: 1, macro_sheet_very_hidden: 1 });
+    assert.deepEqual((xlm.body as Record<string, unknown>).sheets, ['Macro1 (veryHidden)']);
     assert.ok((out.extracted ?? []).some((e) => e.name === 'Module1.vba'));
   });
 
