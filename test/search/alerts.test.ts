@@ -108,6 +108,19 @@ describe('alerts and workflows', () => {
     assert.deepEqual((await client.get('/api/v4/alert/labels/')).body.api_response, { SENSOR: 5, PHISH: 1 });
   });
 
+  it('lets viewers read alerts and workflows but not change them', async () => {
+    await s.ctx.accounts.createUser({ uname: 'vera', name: 'Vera', type: ['viewer'], groups: ['USERS'] });
+    const key = await s.ctx.accounts.createApikey({ uname: 'vera', keyName: 'k', acl: ['R'] });
+    const vera = { 'x-user': 'vera', 'x-apikey': key.keypassword };
+    assert.equal((await call(s.url, '/api/v4/alert/list/', { headers: vera })).status, 200);
+    const label = await call(s.url, '/api/v4/alert/label/a3/', { method: 'POST', headers: vera, json: ['x'] });
+    assert.equal(label.status, 403);
+    assert.match(label.body.api_error_message, /requires one of the following roles: alert_manage/);
+    assert.equal((await call(s.url, '/api/v4/workflow/labels/', { headers: vera })).status, 200);
+    const add = await call(s.url, '/api/v4/workflow/', { method: 'PUT', headers: vera, json: { name: 'x', query: '*', labels: ['x'] } });
+    assert.equal(add.status, 403);
+  });
+
   it('saves workflows and applies them to new alerts and, on demand, to existing ones', async () => {
     const add = await call(s.url, '/api/v4/workflow/', {
       method: 'PUT',
