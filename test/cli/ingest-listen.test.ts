@@ -2,7 +2,7 @@
 // `assay listen --until-empty` into SQLite and into PostgreSQL. Every file's score, tags and heuristics must be
 // in the database, and running both commands again must change nothing.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -146,6 +146,17 @@ describe('assay ingest + assay listen (notification queue into a database)', () 
       assert.ok(Number((await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM tags'))[0]!.n) > 0, 'tags stored');
       assert.ok(Number((await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM heuristics'))[0]!.n) > 0, 'heuristics stored');
       assert.ok(Number((await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM submission_files WHERE parent_sha256 <> \'\''))[0]!.n) > 0, 'the zip was extracted');
+
+      // The queries documented in docs/listener-schema.md run on both engines and answer sensibly.
+      const queries = [...readFileSync(join(ROOT, 'docs', 'listener-schema.md'), 'utf8').matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      assert.equal(queries.length, 4);
+      const perFile = await db.all<{ file_path: string; max_score: number }>(queries[0]!);
+      assert.deepEqual(perFile.map((r) => r.file_path).sort(), paths);
+      const tree = await db.all(queries[1]!, [ingests.find((i) => i.file_path.endsWith('test.zip'))!.sid]);
+      assert.ok(tree.length > 1);
+      for (const q of queries.slice(2)) await db.all(q);
+      const heurs = await db.all<{ heur_id: string; hits: number }>(queries[3]!);
+      assert.ok(heurs.length > 0);
 
       const first = await snapshot(db);
       // Both commands again: nothing is sent, nothing arrives, nothing changes.
