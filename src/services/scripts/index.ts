@@ -65,7 +65,7 @@ function decode(buf: Buffer): string {
 
 // Techniques ordinary scripts use too: on their own, not many times and not shrinking the script by half, they are
 // style rather than obfuscation.
-const WEAK = new Set(['string concatenation', 'set variable substitution']);
+const WEAK = new Set(['string concatenation', 'set variable substitution', '\\x/\\u escapes']);
 const WEAK_LIMIT = 10;
 
 function obfuscated(r: PeelResult, original: string): boolean {

@@ -4,7 +4,7 @@
 // replaced by the code it runs. When the text does not parse (JScript quirks, fragments) a few regex steps do the
 // safe part of the same work.
 import { parse, type Node } from 'acorn';
-import { charOf, MAX_VALUE, replaceAll, type Note, type Transform } from './transform.js';
+import { charOf, MAX_VALUE, replaceAll, replaceFits, type Note, type Transform } from './transform.js';
 
 type Value = string | number | Value[] | undefined;
 type AnyNode = Node & Record<string, any>;
@@ -19,7 +19,9 @@ function unescapeJs(s: string): string {
 }
 
 class Folder {
-  constructor(private note: Note) {}
+  /** Techniques used by the value being computed; kept only if it becomes an edit (see collect). */
+  pending: string[] = [];
+  private note = (t: string) => void this.pending.push(t);
 
   value(n: AnyNode): Value {
     switch (n.type) {
@@ -128,7 +130,7 @@ class Folder {
         return isStr(a0) && args.length === 1 ? this.noted('split()', obj.split(a0)) : undefined;
       case 'replace':
       case 'replaceAll': {
-        if (!isStr(a1)) return undefined;
+        if (!isStr(a1) || !replaceFits(obj, a1)) return undefined;
         if (regexArg) {
           try {
             return this.noted('replace()', obj.replace(new RegExp(regexArg.pattern, regexArg.flags), a1));
@@ -184,16 +186,20 @@ function evalCode(n: AnyNode, folder: Folder): string | undefined {
 }
 
 function collect(n: AnyNode, folder: Folder, edits: Edit[], note: Note, layers: { count: number }): void {
+  folder.pending = [];
   const code = evalCode(n, folder);
   if (code !== undefined) {
+    for (const t of folder.pending) note(t);
     note(name(n.callee) === 'eval' || name((n.callee as AnyNode).property) === 'eval' ? 'eval() of a string' : 'Function() of a string', true);
     layers.count++;
     edits.push({ start: n.start, end: n.end, text: code });
     return;
   }
   if (n.type !== 'Literal' && n.type !== 'ArrayExpression' && /Expression|TemplateLiteral/.test(n.type)) {
+    folder.pending = [];
     const v = folder.value(n);
     if (isStr(v)) {
+      for (const t of folder.pending) note(t);
       edits.push({ start: n.start, end: n.end, text: jsQuote(v) });
       return;
     }
@@ -231,7 +237,7 @@ export function foldJs(text: string, note: Note): { text: string; layers: number
   if (!ast) return undefined;
   const edits: Edit[] = [];
   const layers = { count: 0 };
-  collect(ast, new Folder(note), edits, note, layers);
+  collect(ast, new Folder(), edits, note, layers);
   edits.sort((a, b) => b.start - a.start);
   let out = text;
   for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);

@@ -37,10 +37,17 @@ export function peel(text: string, steps: Transform[], limits: PeelLimits): Peel
     let layer = false;
     let next = current;
     for (const step of steps) {
-      const out = step.apply(next, (t, isLayer) => {
-        noted.set(t, (noted.get(t) ?? 0) + 1);
-        if (isLayer) layer = true;
-      });
+      let out: string;
+      try {
+        out = step.apply(next, (t, isLayer) => {
+          noted.set(t, (noted.get(t) ?? 0) + 1);
+          if (isLayer) layer = true;
+        });
+      } catch (e) {
+        // A string past the engine's limit or a stack too deep for one step leaves the text as that step found it.
+        if (!(e instanceof RangeError)) throw e;
+        out = next;
+      }
       if (out.length > limits.maxSize) return { final: current, rounds, techniques, layers, stopped: 'size' };
       next = out;
     }

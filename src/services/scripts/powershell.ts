@@ -2,7 +2,7 @@
 // double-quoted without variables or escapes) and leaves everything else untouched, so a step never invents code.
 import { gunzipSync, inflateRawSync } from 'node:zlib';
 import { psQuote, treeConcat } from './pstree.js';
-import { charOf, evalInt, looksLikeText, MAX_VALUE, replaceAll, type Transform } from './transform.js';
+import { charOf, evalInt, looksLikeText, MAX_VALUE, replaceAll, replaceFits, type Transform } from './transform.js';
 
 // Single-quoted ('' is a quote) or plain double-quoted literal.
 const LIT = `(?:'(?:[^'\\r\\n]|'')*'|"[^"\\r\\n\`$]*")`;
@@ -169,6 +169,7 @@ const replaces: Transform = {
   name: 'replace',
   apply: (s, note) => {
     let out = replaceAll(s, REPLACE_OP, (m) => {
+      if (!replaceFits(litValue(m[1]!), litValue(m[4]!))) return undefined;
       try {
         const re = new RegExp(litValue(m[3]!), m[2]?.toLowerCase() === 'c' ? 'g' : 'gi');
         note('-replace');
@@ -179,6 +180,7 @@ const replaces: Transform = {
       }
     });
     out = replaceAll(out, REPLACE_METHOD, (m) => {
+      if (!replaceFits(litValue((m[1] ?? m[2])!), litValue(m[4]!))) return undefined;
       note('.Replace()');
       return psQuote(litValue((m[1] ?? m[2])!).split(litValue(m[3]!)).join(litValue(m[4]!)));
     });

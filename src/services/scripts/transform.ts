@@ -80,3 +80,8 @@ export function replaceAll(text: string, re: RegExp, fn: (m: RegExpExecArray) =>
   }
   return last === 0 ? text : out + text.slice(last);
 }
+
+/** Whether replacing in `value` with `replacement` stays within MAX_VALUE even if every position matched. */
+export function replaceFits(value: string, replacement: string): boolean {
+  return replacement.length <= 1 || (value.length + 1) * replacement.length <= MAX_VALUE;
+}

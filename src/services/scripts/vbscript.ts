@@ -1,6 +1,6 @@
 // VBScript deobfuscation steps: Chr()/ChrW() built strings, & concatenation, StrReverse, Replace, case
 // functions, and Execute/ExecuteGlobal/Eval of a constant string, which is replaced by the code it runs.
-import { charOf, evalInt, replaceAll, type Transform } from './transform.js';
+import { charOf, evalInt, replaceAll, replaceFits, type Transform } from './transform.js';
 
 const LIT = '"(?:[^"\\r\\n]|"")*"';
 const litValue = (tok: string) => tok.slice(1, -1).replace(/""/g, '"');
@@ -38,6 +38,7 @@ const functions: Transform = {
     const fn = m[1]!.toLowerCase();
     const v = litValue(m[2]!);
     if ((fn === 'replace') !== (m[3] !== undefined)) return undefined;
+    if (fn === 'replace' && !replaceFits(v, litValue(m[4]!))) return undefined;
     note(fn === 'strreverse' ? 'StrReverse()' : fn === 'replace' ? 'Replace()' : `${m[1]}()`);
     if (fn === 'strreverse') return vbQuote([...v].reverse().join(''));
     if (fn === 'lcase') return vbQuote(v.toLowerCase());

@@ -90,6 +90,16 @@ function plainHeaders(h: http.IncomingHttpHeaders): Record<string, string | stri
   return out;
 }
 
+/** The resolver takes no signal: stop waiting for it when the time is up (its answer is then ignored). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export async function download(start: string, bodyPath: string, limits: FetchLimits): Promise<FetchOutcome> {
   const hops: Hop[] = [];
   let url: URL;
@@ -107,8 +117,12 @@ export async function download(start: string, bodyPath: string, limits: FetchLim
     }
     let checked: Awaited<ReturnType<typeof checkHost>>;
     try {
-      checked = await checkHost(url.hostname, limits.allow);
+      checked = await untilAborted(checkHost(url.hostname, limits.allow), limits.signal);
     } catch (e) {
+      if (limits.signal.aborted) {
+        hop.refused = 'time limit reached';
+        return { kind: 'timeout', hops, message: 'The host name was not resolved within the time limit.' };
+      }
       const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
       hop.refused = `DNS lookup failed (${code})`;
       return { kind: 'dns', hops, message: `The host ${url.hostname} could not be resolved (${code}).` };
