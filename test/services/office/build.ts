@@ -153,3 +153,31 @@ export function autoOpenDocument(): Buffer {
     { name: 'NewMacros', type: 'standard', code: AUTOOPEN_MACRO },
   ]);
 }
+
+/** A compound file with the given streams ('/'-separated paths). */
+export function oleWith(streams: Record<string, Buffer>): Buffer {
+  const c = CFB.utils.cfb_new();
+  for (const [path, data] of Object.entries(streams)) CFB.utils.cfb_add(c, `/${path}`, data);
+  return Buffer.from(CFB.write(c, { type: 'buffer' }) as Uint8Array);
+}
+
+/** A WordDocument stream: FIB magic, then 8-bit text from 0x800 (field codes use 0x13/0x14/0x15 marks). */
+export function wordStream(text: string): Buffer {
+  const b = Buffer.alloc(Math.max(4096, 0x800 + text.length + 16));
+  b.writeUInt16LE(0xa5ec, 0);
+  b.write(text, 0x800, 'latin1');
+  return b;
+}
+
+function biff(type: number, data: Buffer): Buffer {
+  return Buffer.concat([u16(type), u16(data.length), data]);
+}
+
+/** A BIFF8 globals substream: BOF, one BOUNDSHEET per sheet (type 0 worksheet, 1 macro sheet), EOF. */
+export function biffWorkbook(sheets: Array<{ name: string; type: number; state: number }>): Buffer {
+  const records = [biff(0x0809, Buffer.from([0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]))];
+  for (const s of sheets) records.push(biff(0x0085, Buffer.concat([u32(0), Buffer.from([s.state, s.type, s.name.length, 0]), Buffer.from(s.name, 'latin1')])));
+  records.push(biff(0x000a, Buffer.alloc(0)));
+  const out = Buffer.concat(records);
+  return Buffer.concat([out, Buffer.alloc(Math.max(0, 4096 - out.length))]);
+}

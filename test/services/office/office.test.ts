@@ -8,7 +8,7 @@ import officeCrypto from 'officecrypto-tool';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { execute, manifest } from '../../../src/services/office/index.js';
 import { allTags, heuristicIds, runOn, tempDir } from '../../helpers/service.js';
-import { AUTOOPEN_MACRO as MACRO, autoOpenDocument, docxParts, ole1Object, packageNative, rtfWithObject, templateRel, tinyPe, wordWithMacros, zipParts } from './build.js';
+import { AUTOOPEN_MACRO as MACRO, autoOpenDocument, biffWorkbook, docxParts, oleWith, wordStream, ole1Object, packageNative, rtfWithObject, templateRel, tinyPe, wordWithMacros, zipParts } from './build.js';
 
 let scratch: { dir: string; cleanup: () => Promise<void> };
 before(async () => { scratch = await tempDir('office-test-'); });
@@ -56,6 +56,37 @@ describe('Word document with an AutoOpen macro', () => {
     const out = await run('plain.doc', 'document/office/word', doc);
     assert.deepEqual(heuristicIds(out), [33]);
     assert.equal(out.extracted?.length, 1);
+  });
+});
+
+describe('binary Office files', () => {
+  it('finds DDEAUTO field codes in the WordDocument stream', async () => {
+    const field = '\x13 DDEAUTO c:\\Windows\\System32\\cmd.exe "/k powershell -c calc" \x14result\x15';
+    const doc = oleWith({ WordDocument: wordStream(`Dear customer, ${field} regards`), '1Table': Buffer.alloc(4096) });
+    const out = await run('dde.doc', 'document/office/word', doc);
+    assert.ok(heuristicIds(out).includes(16));
+    assert.deepEqual(allTags(out, 'file.ole.dde_link'), ['DDEAUTO c:\\Windows\\System32\\cmd.exe "/k powershell -c calc"']);
+  });
+
+  it('flags BIFF8 macro sheets from their BOUNDSHEET records', async () => {
+    const book = biffWorkbook([{ name: 'Sheet1', type: 0, state: 0 }, { name: 'Auto_Open', type: 1, state: 2 }]);
+    const out = await run('book.xls', 'document/office/excel', oleWith({ Workbook: book }));
+    const s = out.sections.find((x) => x.heuristic?.id === 51)!;
+    assert.ok(s, 'XLM section');
+    assert.deepEqual(s.heuristic!.signatures, { macro_sheet: 1, macro_sheet_very_hidden: 1 });
+    assert.deepEqual(s.body, [{ name: 'Sheet1', type: 'worksheet', state: 'visible' }, { name: 'Auto_Open', type: 'macrosheet', state: 'very hidden' }]);
+  });
+
+  it('rebuilds an embedded Word document from its storage and extracts it', async () => {
+    const inner = wordStream('inner document text');
+    const doc = oleWith({ WordDocument: wordStream('outer'), 'ObjectPool/_1234/WordDocument': inner, 'ObjectPool/_1234/1Table': Buffer.alloc(600, 1) });
+    const out = await run('outer.doc', 'document/office/word', doc);
+    const child = (out.extracted ?? []).find((e) => e.name === '_1234.ole');
+    assert.ok(child, JSON.stringify(out.extracted));
+    const nested = await run('_1234.ole', 'document/office/word', readFileSync(child.path));
+    const listing = nested.sections[0]!.body as Array<{ name: string; size: number }>;
+    // cfb adds a 4-byte marker stream ("\x01Sh33tJ5") to every file it writes.
+    assert.deepEqual(listing.filter((r) => r.name !== 'Sh33tJ5').map((r) => [r.name, r.size]).sort(), [['1Table', 600], ['WordDocument', inner.length]]);
   });
 });
 
