@@ -35,7 +35,8 @@ export const RULES: HeuristicRule[] = [
     signatures: [
       sig('invoke_expression', /\b(?:Invoke-Expression|iex)\b/i, ['T1059.001']),
       sig('js_eval', /\beval\s*\(/, ['T1059.007']),
-      sig('js_function_constructor', /\bnew\s+Function\s*\(|\bFunction\s*\(\s*['"][^)]*\)\s*\(/, ['T1059.007']),
+      // Function("return this")() is the usual way to reach the global object, not dynamic code.
+      sig('js_function_constructor', /\bnew\s+Function\s*\((?!\s*['"]return this['"])|\bFunction\s*\(\s*['"](?!return this['"])[^)]*\)\s*\(/, ['T1059.007']),
       sig('vbs_execute', /\bExecute(?:Global)?\b\s*[("\w]/i, ['T1059.005']),
       sig('scriptblock_create', /\[ScriptBlock\]::Create\s*\(/i, ['T1059.001']),
     ],

@@ -145,10 +145,11 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
   if ([...result.techniques.keys()].some((t) => t.startsWith('PowerShell -EncodedCommand'))) {
     sections.push({ title: TITLES[1]!, bodyFormat: 'TEXT', body: 'A base64 UTF-16LE script was passed with -EncodedCommand and decoded.', heuristic: { id: 1 } });
   }
-  if (result.layers >= 2 || (result.layers >= 1 && result.techniques.size >= 3)) {
+  const strong = [...result.techniques.keys()].filter((t) => !WEAK.has(t)).length;
+  if (result.layers >= 2 || (result.layers >= 1 && strong >= 2)) {
     sections.push({
       title: TITLES[9]!, bodyFormat: 'TEXT', heuristic: { id: 9 },
-      body: `${result.layers} encoded or evaluated layer(s) peeled with ${result.techniques.size} techniques.`,
+      body: `${result.layers} encoded or evaluated layer(s) peeled with ${result.techniques.size} techniques (${strong} beyond plain concatenation, variables and escapes).`,
     });
   }
   const hits = detect(texts);

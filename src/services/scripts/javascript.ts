@@ -180,7 +180,8 @@ function evalCode(n: AnyNode, folder: Folder): string | undefined {
   if ((c.type === 'CallExpression' || c.type === 'NewExpression') && name(c.callee) === 'Function' && n.arguments.length === 0) {
     const last = c.arguments[c.arguments.length - 1];
     const v = last ? folder.value(last) : undefined;
-    return isStr(v) ? v : undefined;
+    // Function("return this")() only reaches the global object; "unwrapping" it would break the code.
+    return isStr(v) && !/^\s*return this;?\s*$/.test(v) ? v : undefined;
   }
   return undefined;
 }

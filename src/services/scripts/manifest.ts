@@ -50,7 +50,7 @@ export const manifest: ServiceManifest = {
     },
     {
       id: 9, name: 'Multiple layers of obfuscation', score: 500, filetype: 'code/', attack: ['T1027'],
-      description: 'Code was hidden inside encoded or evaluated data more than once, or one layer combined several techniques.',
+      description: 'Code was hidden inside encoded or evaluated data more than once, or one such layer also used other obfuscation.',
     },
     {
       id: 10, name: 'Obfuscation removed', score: 10, filetype: 'code/', attack: ['T1027'],
