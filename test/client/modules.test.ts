@@ -222,4 +222,33 @@ describe('client modules', () => {
     assert.deepEqual(await client.live.outstandingServices(exe.sid), {});
     await assert.rejects(client.live.setupWatchQueue(exe.sid), is404);
   });
+
+  it('the less common calls: accounts, bulk lists, errors, statistics, report, dynamic resubmission, purge', async () => {
+    assert.equal((await client.user.add('bob', { name: 'Bob', password: 'bob-password-123', type: ['user'] })).success, true);
+    assert.equal((await client.user.update('bob', { name: 'Robert' })).success, true);
+    assert.equal((await client.user('bob')).name, 'Robert');
+    assert.equal((await client.user.delete('bob')).success, true);
+    await assert.rejects(client.user('bob'), is404);
+
+    const items = ['one', 'two'].map((v) => ({ type: 'file' as const, hashes: { sha256: sha256(Buffer.from(v)) }, sources: [{ name: 'admin', reason: ['bulk'], type: 'user' as const }] }));
+    assert.equal((await client.safelist.addUpdateMany(items)).success, 2);
+    const rules = ['bulk_a', 'bulk_b'].map((name) => ({ name, type: 'yara', source: 'bulk', data: `rule ${name} { condition: false }` }));
+    const many = await client.signature.addUpdateMany('bulk', 'yara', rules);
+    assert.equal(many.success, 2);
+    const [first] = (await client.search.signature('source:bulk', { fl: 'id,name' })).items;
+    assert.equal((await client.signature.clearStatus(String(first!.id))).success, true);
+
+    await assert.rejects(client.error(`${'0'.repeat(64)}.Nothing.v1_0_0.c0000000000.e21`), is404);
+    assert.ok(Array.isArray(await client.heuristics.stats()));
+    const report = await client.submission.report(exe.sid);
+    assert.equal(report.sid, exe.sid);
+
+    const dynamic = await client.submit.dynamic(exe.files[0]!.sha256);
+    assert.notEqual(dynamic.sid, exe.sid);
+    await client.submission.waitForCompletion(dynamic.sid, { intervalMs: 200 });
+
+    const doomed = await client.submit({ content: 'purge me', fname: 'purge.txt', wait: true });
+    assert.equal((await client.file.deleteFromFilestore(doomed.files[0]!.sha256)).success, true);
+    await assert.rejects(client.file.download(doomed.files[0]!.sha256, { encoding: 'raw' }), is404);
+  });
 });

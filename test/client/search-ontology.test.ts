@@ -122,4 +122,19 @@ describe('client search, ontology and alert', () => {
     assert.equal((await client.alert.removeLabels(alertId, ['SDK'])).success, true);
     assert.deepEqual((await client.alert(alertId)).label, []);
   });
+
+  it('alert listings and statistics', async () => {
+    const q = { noDelay: true };
+    const list = await client.alert.list(q);
+    assert.ok(list.items.some((a) => a.alert_id === alertId));
+    const grouped = await client.alert.grouped('file.sha256', q);
+    assert.ok(grouped.items.length >= 1);
+    for (const counts of [await client.alert.statuses(q), await client.alert.priorities(q), await client.alert.labels(q)]) {
+      assert.equal(typeof counts, 'object');
+    }
+    assert.equal(typeof (await client.alert.statistics(q)), 'object');
+    assert.ok(Array.isArray(await client.alert.related({ ...q, q: `alert_id:${alertId}` })));
+    assert.equal((await client.alert.setVerdict(alertId, 'malicious')).success, true);
+    assert.deepEqual((await client.alert(alertId)).verdict, { malicious: ['admin'], non_malicious: [] });
+  });
 });

@@ -2,7 +2,7 @@
 // write them as normalised rows (schema: docs/listener-schema.md). Runs until SIGINT/SIGTERM, or with
 // --until-empty until the queue is empty and nothing is in flight.
 import { Command } from 'commander';
-import type { Client } from '../../client/index.js';
+import type { Client, ClientError } from '../../client/index.js';
 import { openDatabase, type Db } from '../listen/database.js';
 import { migrate } from '../listen/migrations.js';
 import { markIngest, pendingIngests, recordMessages, storeSubmission } from '../listen/writer.js';
@@ -64,7 +64,18 @@ export async function listen(client: Client, db: Db, o: Omit<ListenFlags, keyof 
 
   let emptySince: number | undefined;
   while (!stopping()) {
-    const messages = await client.ingest.getMessageList(o.nq, { pageSize: o.batch });
+    let messages;
+    try {
+      messages = await client.ingest.getMessageList(o.nq, { pageSize: o.batch });
+    } catch (err) {
+      // The client has already retried with backoff. A listener is a long-running process: an outage is
+      // reported and waited out, but wrong credentials or permissions will not fix themselves.
+      const status = (err as ClientError).status;
+      if (status === 401 || status === 403 || o.untilEmpty) throw err;
+      progress.log(`polling ${o.nq}: ${(err as Error).message}; trying again`);
+      await sleep(Math.max(o.pollInterval, 5000));
+      continue;
+    }
     if (messages.length) {
       emptySince = undefined;
       await recordMessages(db, o.nq, messages);

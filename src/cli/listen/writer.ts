@@ -53,8 +53,9 @@ export interface PendingIngest {
   sid: string;
 }
 
+/** Messages taken but not stored: interrupted (pending) or failed to fetch or store last time (error). */
 export function pendingIngests(db: Db): Promise<PendingIngest[]> {
-  return db.all<PendingIngest>("SELECT ingest_id, sid FROM ingests WHERE status = 'pending' ORDER BY ingest_id");
+  return db.all<PendingIngest>("SELECT ingest_id, sid FROM ingests WHERE status IN ('pending', 'error') AND sid IS NOT NULL ORDER BY ingest_id");
 }
 
 export async function markIngest(db: Db, ingestId: string, status: 'stored' | 'error', error: string | null): Promise<void> {
@@ -199,11 +200,12 @@ export async function storeSubmission(db: Db, full: SubmissionFull, ingestId?: s
       });
     }
     await writeTree(db, sid, full.file_tree ?? {});
-    for (const [key, r] of Object.entries(full.results ?? {})) {
+    for (const [key, r] of Array.isArray(full.results) ? [] : Object.entries(full.results ?? {})) {
       await writeResult(db, key, r);
       await upsert(db, 'submission_results', ['sid', 'result_key'], { sid, result_key: key });
     }
-    for (const [key, e] of Object.entries(full.errors ?? {})) {
+    // Errors come keyed by error key; a list (no keys) cannot be stored idempotently and is left out.
+    for (const [key, e] of Array.isArray(full.errors) ? [] : Object.entries(full.errors ?? {})) {
       await writeError(db, key, e);
       await upsert(db, 'submission_errors', ['sid', 'error_key'], { sid, error_key: key });
     }
