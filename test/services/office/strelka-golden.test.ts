@@ -67,7 +67,10 @@ describe('strelka Office fixtures', () => {
 
   it('extracts the executable of the embedded Package object', async (t) => {
     const path = join(fixtures, 'test_pe_object.doc');
-    if (!existsSync(path)) return t.skip('fixture corpus not present');
+    if (!existsSync(path)) {
+      if (isCI) assert.fail(`fixture missing: ${path}`);
+      return t.skip('fixture corpus not present');
+    }
     const out = await runOn(execute, scratch.dir, 'test_pe_object.doc', 'document/office/word', readFileSync(path));
     const exe = out.extracted?.find((e) => e.name === 'test.exe');
     assert.ok(exe);
