@@ -131,7 +131,7 @@ async function embedded(doc: OleDoc, report: Report): Promise<void> {
       if (pe) peSig++;
       const child = p.data.length ? await report.child(name, p.data, `Ole10Native payload of ${displayName(e.path)}`) : undefined;
       rows.push({ stream: displayName(e.path), ...('label' in p ? { label: p.label, source_path: p.sourcePath, temp_path: p.tempPath } : {}), size: p.data.length, pe, extracted_as: child ?? null });
-    } else if (e.type === 'stream' && /^(package|contents|\x01?ole10native)$/i.test(e.name) && e.path.includes('/') && (isZip(e.content) || e.content.subarray(0, 4).toString('latin1') === '%PDF')) {
+    } else if (e.type === 'stream' && /^(package|contents)$/i.test(e.name) && e.path.includes('/') && (isZip(e.content) || e.content.subarray(0, 4).toString('latin1') === '%PDF')) {
       const child = await report.child(`${e.path.split('/').slice(-2, -1)[0] ?? 'object'}.${isZip(e.content) ? 'zip' : 'pdf'}`, e.content, `Embedded object ${displayName(e.path)}`);
       rows.push({ stream: displayName(e.path), size: e.content.length, extracted_as: child ?? null });
     } else if (e.type === 'storage' && doc.entries.some((s) => s.type === 'stream' && DOC_STREAMS.includes(s.name) && s.path === `${e.path}/${s.name}`)) {
