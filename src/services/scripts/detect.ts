@@ -50,7 +50,8 @@ export const RULES: HeuristicRule[] = [
       sig('activex_object', /\bnew\s+ActiveXObject\s*\(/i, ['T1059.007']),
       sig('wmi_process', /Win32_Process|Invoke-WmiMethod|Invoke-CimMethod/i, ['T1047']),
       sig('cmd_c', /\bcmd(?:\.exe)?\s+\/[ck]\b/i, ['T1059.003']),
-      sig('powershell_launch', /\bpowershell(?:\.exe)?\b/i, ['T1059.001']),
+      // A command line starting PowerShell (a switch, a cmdlet, a variable or a quoted script follows), not a mention.
+      sig('powershell_launch', /(?:^|[\s"'(;&|=\\])(?:powershell|pwsh)(?:\.exe)?\s+(?:[-/]\w|["'$&{]|[A-Za-z]+-[A-Za-z])/im, ['T1059.001']),
       sig('mshta_rundll_regsvr', /\b(?:mshta|rundll32|regsvr32)(?:\.exe)?\s/i, ['T1218']),
     ],
   },

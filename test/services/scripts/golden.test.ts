@@ -10,11 +10,14 @@ import type { ServiceOutput } from '../../../src/services/service.js';
 import { runFile, tempDir } from '../../helpers/service.js';
 
 const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/strelka-fixtures/', import.meta.url));
+// The type-label oracle's samples add a real PowerShell script.
+const AL_SAMPLES = fileURLToPath(new URL('../../../../shared/corpus/al-identify/', import.meta.url));
 const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
 
 const FIXTURES: Array<[string, string]> = [
   ['test.bat', 'code/batch'], ['test.js', 'code/javascript'], ['test.vba', 'code/vbs'], ['test.html', 'code/html'],
   ['test_hyperlinks.html', 'code/html'], ['test_whitespace.html', 'code/html'],
+  [`${AL_SAMPLES}powershell.ps1`, 'code/ps1'], [`${AL_SAMPLES}javascript.js`, 'code/javascript'],
 ];
 
 function summary(out: ServiceOutput): unknown {
@@ -32,9 +35,10 @@ describe('Scripts golden outputs on strelka fixtures', () => {
   });
   after(() => dir.cleanup());
 
-  for (const [name, type] of FIXTURES) {
+  for (const [file, type] of FIXTURES) {
+    const name = file.split('/').pop()!;
     it(`${name} (${type})`, async () => {
-      const out = await runFile(execute, CORPUS + name, dir.dir, name, type);
+      const out = await runFile(execute, file.startsWith('/') ? file : CORPUS + file, dir.dir, name, type);
       const got = summary(out);
       const path = `${GOLDEN}${name}.json`;
       if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, `${JSON.stringify(got, null, 2)}\n`);
