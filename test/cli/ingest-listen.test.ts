@@ -74,7 +74,7 @@ describe('assay ingest + assay listen (notification queue into a database)', () 
     assert.equal(ing.status, 0, ing.stderr);
     const sent = ing.stdout.trim().split('\n').map((l) => l.split('\t'));
     assert.equal(sent.length, SAMPLES.length, ing.stdout);
-    assert.match(ing.stderr, new RegExp(`${SAMPLES.length} sent, 0 already sent, 0 failed`));
+    assert.match(ing.stderr, new RegExp(`${SAMPLES.length} sent, 0 already sent, 0 empty, 0 failed`));
     const paths = sent.map((l) => l[2]).sort();
     assert.deepEqual(paths, SAMPLES.map((f) => join(samples, f)).sort());
 
@@ -163,7 +163,7 @@ describe('assay ingest + assay listen (notification queue into a database)', () 
       const again = await runCliAsync(['ingest', samples, '--nq', queue, '--state', state], env);
       assert.equal(again.status, 0, again.stderr);
       assert.equal(again.stdout, '');
-      assert.match(again.stderr, new RegExp(`0 sent, ${SAMPLES.length} already sent, 0 failed`));
+      assert.match(again.stderr, new RegExp(`0 sent, ${SAMPLES.length} already sent, 0 empty, 0 failed`));
       const lis2 = await runCliAsync(['listen', '--nq', queue, '--db', dbUrl, '--until-empty', '--idle', '1', '--poll-interval', '200'], env);
       assert.equal(lis2.status, 0, lis2.stderr);
       assert.match(lis2.stderr, /0 received, 0 stored/);

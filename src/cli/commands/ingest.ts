@@ -83,6 +83,7 @@ export function register(program: Command): void {
     const progress = new Progress('ingest', files.length);
     let sent = 0;
     let skipped = 0;
+    let empty = 0;
     let failed = 0;
     let next = 0;
     const onSignal = () => {
@@ -109,7 +110,7 @@ export function register(program: Command): void {
       }
       if (st.size === 0) {
         // The server refuses empty files ("File empty."): nothing to analyse, so not a failure either.
-        skipped++;
+        empty++;
         progress.log(`skipped ${path}: empty file`);
         return progress.tick(1, 0, `sent ${sent} skipped ${skipped} failed ${failed}`);
       }
@@ -149,7 +150,7 @@ export function register(program: Command): void {
     state.save();
     progress.finish();
     client.close();
-    process.stderr.write(`ingest: ${sent} sent, ${skipped} already sent, ${failed} failed (state in ${o.state})\n`);
+    process.stderr.write(`ingest: ${sent} sent, ${skipped} already sent, ${empty} empty, ${failed} failed (state in ${o.state})\n`);
     if (failed) process.exitCode = 1;
   });
   program.addCommand(cmd);
