@@ -49,6 +49,9 @@ describe('client connection', () => {
     assert.equal(r.success, true);
     assert.equal((await byPassword.user.settings('admin')).download_encoding, 'raw');
     await byPassword.user.updateSettings('admin', settings);
+    // A session that ends on the server side (here: logged out) is replaced by logging in again, once.
+    await byPassword.connection.json({ method: 'GET', path: 'auth/logout/' });
+    assert.equal((await byPassword.user.whoami()).username, 'admin');
     byPassword.close();
 
     await assert.rejects(
