@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { emptyIocs, findIocs, type Iocs } from '../frankenstrings/iocs.js';
 import type { OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../service.js';
 import { BATCH } from './batch.js';
+import { cmdlets } from './cmdlets.js';
 import { detect, downloadAndExecute, RULES } from './detect.js';
 import { HTML } from './html.js';
 import { JAVASCRIPT } from './javascript.js';
@@ -161,6 +162,10 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
       heuristic: { id: rule.id, signatures: Object.fromEntries([...hit.signatures.keys()].map((k) => [k, 1])), attack: [...hit.attack] },
     });
   }
+  // Cmdlets are named for PowerShell scripts and for PowerShell decoded out of other scripts.
+  const psTexts = lang.name === 'PowerShell' ? texts : result.techniques.has('PowerShell -EncodedCommand (base64 UTF-16LE)') ? result.rounds.map((r) => r.text) : [];
+  const names = cmdlets(psTexts, 100);
+  if (names.length) sections.push({ title: 'PowerShell cmdlets', bodyFormat: 'TEXT', body: names.join(', '), tags: { 'file.powershell.cmdlet': names } });
   const cradle = downloadAndExecute(texts);
   if (cradle) sections.push({ title: TITLES[11]!, bodyFormat: 'TEXT', body: cradle, heuristic: { id: 11 } });
 

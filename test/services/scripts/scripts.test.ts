@@ -47,6 +47,7 @@ describe('Scripts deobfuscation', () => {
     assert.deepEqual(Object.keys(hidden.heuristic!.signatures!).sort(), ['hidden_window', 'no_profile']);
     const summary = out.sections.find((s) => s.title === 'Deobfuscation')!.body as { techniques: Record<string, number> };
     for (const t of ['PowerShell -EncodedCommand (base64 UTF-16LE)', '[char] arrays joined', 'string concatenation']) assert.ok(t in summary.techniques, t);
+    assert.deepEqual(allTags(out, 'file.powershell.cmdlet'), ['New-Object']);
     assert.ok(score(out) >= 1000, `score ${score(out)}`);
   });
 
