@@ -22,20 +22,23 @@ interface IngestFlags extends RemoteFlags {
   pathKey: string;
 }
 
-/** Regular files under the given paths, in a stable order. Symbolic links are not followed (no loops). */
+/**
+ * Regular files under the given paths, in a stable order. Links met while walking are not followed (no loops);
+ * a path named on the command line is taken as the user gave it, link or not.
+ */
 export async function collectFiles(paths: string[]): Promise<string[]> {
   const out: string[] = [];
-  const walk = async (p: string): Promise<void> => {
-    const st = await lstat(p);
+  const walk = async (p: string, top: boolean): Promise<void> => {
+    const st = top ? await stat(p) : await lstat(p);
     if (st.isFile()) out.push(p);
     else if (st.isDirectory()) {
       const names = (await readdir(p)).sort();
-      for (const n of names) await walk(join(p, n));
+      for (const n of names) await walk(join(p, n), false);
     }
   };
   for (const p of paths) {
     try {
-      await walk(p);
+      await walk(p, true);
     } catch (err) {
       throw new Error(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
