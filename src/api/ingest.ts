@@ -53,6 +53,7 @@ export default async function ingestRoutes(app: FastifyInstance, ctx: AppContext
         const ingestId = await ctx.ingester.accept({
           uname: p.user.uname,
           files: [init.file],
+          content: init.content,
           params: s,
           metadata,
           notification: typeof data.notification_queue === 'string' && data.notification_queue ? { queue: data.notification_queue, threshold: (threshold as number | undefined) ?? null } : {},

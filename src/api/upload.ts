@@ -1,11 +1,10 @@
 // Reading an ingest or submit request: a multipart upload (`json` field + `bin` file, the Python client's
-// shape) streamed to a temporary file, or a JSON body. Nothing is held in memory whole.
+// shape) or a JSON body. The upload is hashed as it arrives; a small one stays in memory (a sensor's typical
+// file, which then costs one write into the filestore), a larger one is written to a temporary file as it
+// arrives, so no large file is ever held in memory whole.
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { badRequest } from '../core/errors.js';
 import { fileTooBig } from '../core/files/file-intake.js';
@@ -17,7 +16,12 @@ export interface ParsedUpload extends SubmissionRequest {
   cleanup(): Promise<void>;
 }
 
-export async function readSubmissionRequest(req: FastifyRequest, tmpDir: string, maxFileSize: number): Promise<ParsedUpload> {
+/** Uploads up to this size are kept in memory. */
+export const MEMORY_UPLOAD_BYTES = 4 << 20;
+
+export async function readSubmissionRequest(
+  req: FastifyRequest, tmpDir: string, maxFileSize: number, memoryBytes = MEMORY_UPLOAD_BYTES,
+): Promise<ParsedUpload> {
   if (!req.isMultipart()) {
     const body = req.body;
     if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) {
@@ -29,7 +33,7 @@ export async function readSubmissionRequest(req: FastifyRequest, tmpDir: string,
   let upload: SubmissionRequest['upload'];
   const cleanup = async () => {
     // An upload moved into the filestore is gone already; only a left-over temporary file is removed.
-    if (upload && !upload.consumed) await rm(upload.path, { force: true });
+    if (upload?.path && !upload.consumed) await rm(upload.path, { force: true });
   };
   try {
     // The size limit is one byte over the maximum so an oversize file is detected, not silently cut.
@@ -39,27 +43,36 @@ export async function readSubmissionRequest(req: FastifyRequest, tmpDir: string,
           part.file.resume();
           continue;
         }
-        const path = join(tmpDir, `upload-${randomBytes(8).toString('hex')}`);
-        upload = { path, filename: part.filename ?? '' };
-        // Hash while writing, so storing the upload needs no second read.
+        upload = { filename: part.filename ?? '' };
         const hash = createHash('sha256');
         let size = 0;
-        const head: Buffer[] = [];
-        let headLen = 0;
-        const tap = new Transform({
-          transform(chunk: Buffer, _enc, cb) {
+        let chunks: Buffer[] = [];
+        let fh: FileHandle | undefined;
+        try {
+          for await (const chunk of part.file as AsyncIterable<Buffer>) {
             hash.update(chunk);
             size += chunk.length;
-            if (headLen < 64) {
-              head.push(chunk.subarray(0, 64 - headLen));
-              headLen += Math.min(chunk.length, 64 - headLen);
+            if (fh) {
+              await fh.write(chunk);
+            } else {
+              chunks.push(chunk);
+              if (size > memoryBytes) {
+                // Too large to keep: what came so far and the rest go to a temporary file.
+                upload.path = join(tmpDir, `upload-${randomBytes(8).toString('hex')}`);
+                fh = await open(upload.path, 'wx');
+                await fh.writev(chunks);
+                chunks = [];
+              }
             }
-            cb(null, chunk);
-          },
-        });
-        await pipeline(part.file, tap, createWriteStream(path));
+          }
+        } finally {
+          await fh?.close();
+        }
         if (part.file.truncated) throw fileTooBig(part.file.bytesRead, maxFileSize);
-        upload.digest = { sha256: hash.digest('hex'), size, head: Buffer.concat(head) };
+        const bytes = fh ? undefined : Buffer.concat(chunks, size);
+        if (bytes) upload.bytes = bytes;
+        const head = bytes ? bytes.subarray(0, 64) : await readHead(upload.path!);
+        upload.digest = { sha256: hash.digest('hex'), size, head };
       } else if (part.fieldname === 'json') {
         try {
           const parsed = JSON.parse(String(part.value));
@@ -75,4 +88,14 @@ export async function readSubmissionRequest(req: FastifyRequest, tmpDir: string,
     throw err;
   }
   return { data, upload, cleanup };
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(64), 0, 64, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
 }

@@ -42,7 +42,7 @@ describe('crash recovery', () => {
     }
   }
 
-  it('notifies every acknowledged ingest exactly once across a SIGKILL', { timeout: 240_000 }, async () => {
+  it('notifies every acknowledged ingest exactly once across a SIGKILL', { timeout: 240_000 }, async (t) => {
     const acked = new Map<string, number>();
     const pending = Array.from({ length: 1000 }, (_, i) => i);
     const unanswered: number[] = [];
@@ -64,6 +64,11 @@ describe('crash recovery', () => {
     assert.ok(acked.size >= 300 && acked.size < 1000, `killed mid-way (${acked.size} acknowledged)`);
 
     server = await start();
+    // A failed assertion below must not leave the server running (it would keep the test process alive).
+    const restarted = server.child;
+    t.after(() => {
+      if (restarted.exitCode === null) restarted.kill('SIGKILL');
+    });
     const rest = [...unanswered, ...pending];
     for (let k = 0; k < rest.length; k += 8) {
       const batch = rest.slice(k, k + 8);

@@ -172,6 +172,17 @@ export class FileIntake {
     return { sha256: digest.sha256, size: digest.size, cartHeader: null, consumed: true };
   }
 
+  /** `storeUpload` for an upload small enough to have been kept in memory (never a CaRT: those need unwrapping). */
+  async storeBytes(
+    bytes: Uint8Array,
+    digest: { sha256: string; size: number },
+    opts: IntakeOptions = {},
+  ): Promise<{ sha256: string; size: number; cartHeader: null }> {
+    if (digest.size > this.opts.maxFileSize && !opts.ignoreSize) throw fileTooBig(digest.size, this.opts.maxFileSize);
+    await this.filestore.put(digest.sha256, bytes, { verified: true });
+    return { sha256: digest.sha256, size: digest.size, cartHeader: null };
+  }
+
   /** Create or freshen the record of a stored file, describing it from the filestore if it is new. */
   async recordStored(sha256: string, opts: IntakeOptions = {}): Promise<FileRecord> {
     const known = await this.resight(sha256, opts);

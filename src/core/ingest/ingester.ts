@@ -72,6 +72,8 @@ export interface AcceptRequest {
   params: SubmissionParams;
   metadata: Record<string, string>;
   notification: { queue?: string; threshold?: number | null };
+  /** The bytes of the (small) file, when they are not in the filestore yet; stored by the ingester. */
+  content?: Uint8Array;
 }
 
 export class Ingester {
@@ -86,6 +88,7 @@ export class Ingester {
   private readonly active = new Set<Promise<void>>();
   private bandCounts = new Map<string, number>();
   private bandCountsAt = 0;
+  private pending: Array<{ id: string; rec: IngestRecord; resolve: () => void; reject: (err: Error) => void }> = [];
   /** Called for every finalised ingest (alerts hook in here). */
   onFinalized?: CompletionHook;
   /**
@@ -93,6 +96,8 @@ export class Ingester {
    * background path so that accepting an ingest stays cheap.
    */
   prepareFile?: (file: SubmissionFile, params: SubmissionParams) => Promise<void>;
+  /** Puts the content an ingest carried in its record into the filestore. */
+  storeContent?: (sha256: string, bytes: Buffer) => Promise<void>;
 
   constructor(
     ds: Datastore,
@@ -137,10 +142,35 @@ export class Ingester {
     const key = scanKey(sha256, p);
     task.submission.scan_key = key;
     task.submission.metadata = { ...req.metadata, ingest_id: ingestId };
-    await this.records.put(ingestId, { state: 'queued', priority: p.priority, queued: now, scan_key: key, sid: null, uname: req.uname, task });
+    const rec: IngestRecord = { state: 'queued', priority: p.priority, queued: now, scan_key: key, sid: null, uname: req.uname, task };
+    if (req.content) rec.content = Buffer.from(req.content.buffer, req.content.byteOffset, req.content.byteLength).toString('base64');
+    await this.commit(ingestId, rec);
     this.adjustBand(p.priority, 1);
     this.kick();
     return ingestId;
+  }
+
+  /**
+   * Group commit: the records accepted during one turn of the event loop are written in one transaction, and
+   * each acceptance resolves only once that transaction is durable. Under load this turns one commit per ingest
+   * into one per batch.
+   */
+  private commit(id: string, rec: IngestRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ id, rec, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      await this.records.putMany(batch.map(({ id, rec }) => [id, rec]));
+      for (const b of batch) b.resolve();
+    } catch (err) {
+      for (const b of batch) b.reject(err as Error);
+    }
   }
 
   async start(): Promise<void> {
@@ -227,9 +257,13 @@ export class Ingester {
       return this.finalize(id, rec, sub.sid, null, `File too large (${file.size} > ${this.cfg.maxFileSize})`);
     }
     if (!p.never_drop && (p.priority === 0 || (await this.sampledOut(p.priority)))) return this.finalize(id, rec, sub.sid, null, 'Skipped');
-    if (this.prepareFile) {
+    if (this.prepareFile || rec.content) {
       try {
-        await this.prepareFile(file, p);
+        if (rec.content) {
+          if (!this.storeContent) throw new Error('no filestore to put the ingested content in');
+          await this.storeContent(file.sha256, Buffer.from(rec.content, 'base64'));
+        }
+        await this.prepareFile?.(file, p);
       } catch (err) {
         return this.finalize(id, rec, sub.sid, null, `File could not be prepared for analysis: ${(err as Error).message}`);
       }

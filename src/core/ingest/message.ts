@@ -36,6 +36,11 @@ export interface IngestRecord {
   sid: string | null;
   uname: string;
   task: IngestMessage;
+  /**
+   * The content of a small file, base64, kept in the record until the ingester puts it in the filestore: one
+   * durable write accepts the ingest, instead of a file write and a record write on the request path.
+   */
+  content?: string;
 }
 
 export interface FileScore {

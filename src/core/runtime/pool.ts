@@ -153,7 +153,8 @@ export class ServicePool {
 
   private spawn(memoryMb: number): WorkerProcess {
     const { logger, env } = this.opts;
-    const w = new WorkerProcess({ memoryMb, rssCheckMs: this.rssCheckMs, startTimeoutMs: this.startTimeoutMs, env, logger });
+    const niceness = this.opts.niceness ?? 10;
+    const w = new WorkerProcess({ memoryMb, rssCheckMs: this.rssCheckMs, startTimeoutMs: this.startTimeoutMs, env, logger, niceness });
     this.workers.add(w);
     this.counts.spawned++;
     w.ready.then(

@@ -48,6 +48,11 @@ export interface PoolOptions {
    * environment holds secrets (database or storage credentials) should pass a reduced one.
    */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Scheduling niceness of the workers (0..19). Analysis is background work: a positive value keeps the API and
+   * the ingest path responsive while analysers use every core. Default 10.
+   */
+  niceness?: number;
 }
 
 export interface PoolStats {

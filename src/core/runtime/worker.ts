@@ -5,6 +5,7 @@
 import { siblingEntry } from '../util/entry.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { isoDate } from '../util/time.js';
 import { checkOutput } from './output.js';
@@ -26,6 +27,8 @@ export interface WorkerOptions {
   startTimeoutMs: number;
   env?: NodeJS.ProcessEnv;
   logger?: RuntimeLogger;
+  /** Scheduling niceness given to the process once forked. */
+  niceness?: number;
 }
 
 type Failure = { kind: FailureKind; message: string; recoverable: boolean };
@@ -71,6 +74,13 @@ export class WorkerProcess {
       // Its own process group, so a kill also reaches anything the service started (and tsx's esbuild).
       detached: process.platform !== 'win32',
     });
+    if (opts.niceness && this.child.pid) {
+      try {
+        setPriority(this.child.pid, opts.niceness);
+      } catch {
+        // Not permitted here (some containers): the worker runs at the host's priority.
+      }
+    }
     // Drained so a chatty service never blocks on a full pipe; stderr's tail explains crashes.
     this.child.stdout?.resume();
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isCart } from '../cart/index.js';
 import { fileTooBig, type FileIntake } from '../files/file-intake.js';
 import type { FileRecord } from '../files/file-record.js';
 import { AssayError, badRequest } from '../errors.js';
@@ -11,11 +12,17 @@ import { resolveParams, type SubmissionParams, type Submitter } from './params.j
 
 const HASH_METHODS = ['sha256', 'sha1', 'md5', 'tlsh', 'ssdeep'] as const;
 
+/** Ingested files up to this size travel in the ingest record rather than being written on the request path. */
+export const INLINE_CONTENT_BYTES = 64 * 1024;
+
 export interface SubmissionRequest {
   /** The request's JSON block (the `json` part of a multipart upload, or the JSON body). */
   data: Record<string, unknown>;
-  /** An uploaded file already written to a temporary path (multipart `bin`), hashed on the way in. */
-  upload?: { path: string; filename: string; digest?: { sha256: string; size: number; head: Buffer }; consumed?: boolean };
+  /**
+   * An uploaded file (multipart `bin`), hashed on the way in: its bytes when small, else a temporary file.
+   * `consumed` is set when the temporary file was moved into the filestore.
+   */
+  upload?: { path?: string; bytes?: Buffer; filename: string; digest?: { sha256: string; size: number; head: Buffer }; consumed?: boolean };
 }
 
 export interface InitOptions {
@@ -32,6 +39,11 @@ export interface InitializedSubmission {
   file: SubmissionFile;
   /** The file record; absent on the ingest path, where describing the file is left to the ingester. */
   record?: FileRecord;
+  /**
+   * On the ingest path, the bytes of a small upload that is not in the filestore yet: the ingester stores them
+   * from its durable record.
+   */
+  content?: Buffer;
   params: SubmissionParams;
   metadata: Record<string, string>;
 }
@@ -55,10 +67,28 @@ export async function initSubmission(req: SubmissionRequest, user: Submitter, op
   let stored: { sha256: string; size: number } | undefined;
   let cartHeader: Record<string, unknown> | null = null;
   let isUrl = false;
+  let content: Buffer | undefined;
   try {
     let path = req.upload?.path;
-    if (req.upload) name ??= req.upload.filename.split(/[\\/]/).pop() || undefined;
-    if (!path) {
+    const upload = req.upload;
+    if (upload) name ??= upload.filename.split(/[\\/]/).pop() || undefined;
+    if (upload?.bytes && upload.digest && opts.endpoint === 'ingest' && upload.digest.size > 0 && !isCart(upload.digest.head)) {
+      // The sensor fast path: a small upload travels in the ingest record, a larger one goes from memory into
+      // the filestore.
+      if (upload.digest.size > opts.maxFileSize && !params.ignore_size) throw fileTooBig(upload.digest.size, opts.maxFileSize);
+      if (upload.digest.size <= INLINE_CONTENT_BYTES) {
+        content = upload.bytes;
+        stored = upload.digest;
+      } else {
+        const intakeOpts = { name, classification: params.classification, ttlDays: params.ttl, ignoreSize: params.ignore_size };
+        stored = await opts.intake.storeBytes(upload.bytes, upload.digest, intakeOpts);
+      }
+    } else if (upload?.bytes) {
+      tmp = join(opts.tmpDir, `submit-${randomBytes(8).toString('hex')}`);
+      await writeFile(tmp, upload.bytes);
+      path = tmp;
+    }
+    if (!path && !stored) {
       const text = typeof data.plaintext === 'string' ? Buffer.from(data.plaintext, 'utf8') : undefined;
       const b64 = typeof data.base64 === 'string' ? Buffer.from(data.base64, 'base64') : undefined;
       const inline = text?.length ? text : b64;
@@ -92,13 +122,13 @@ export async function initSubmission(req: SubmissionRequest, user: Submitter, op
         record = (await opts.intake.resight(found.sha256, { classification: params.classification, ttlDays: params.ttl })) ?? undefined;
       }
     }
-    if (!record) {
-      const digest = path === req.upload?.path ? req.upload?.digest : undefined;
+    if (!record && !stored) {
+      const digest = upload?.digest && (path === upload.path || upload.bytes) ? upload.digest : undefined;
       if ((digest?.size ?? (await stat(path!)).size) === 0) throw badRequest('File empty.', {});
       const intakeOpts = { name, classification: params.classification, ttlDays: params.ttl, ignoreSize: params.ignore_size };
       if (opts.endpoint === 'ingest') {
         const res = digest ? await opts.intake.storeUpload(path!, digest, intakeOpts) : await opts.intake.store(path!, intakeOpts);
-        if ('consumed' in res && res.consumed) req.upload!.consumed = true;
+        if ('consumed' in res && res.consumed && upload && path === upload.path) upload.consumed = true;
         stored = { sha256: res.sha256, size: res.size };
         cartHeader = res.cartHeader;
       } else {
@@ -120,5 +150,5 @@ export async function initSubmission(req: SubmissionRequest, user: Submitter, op
   if (file.size === 0) throw badRequest('File empty.', {});
   name = (isUrl ? name : name?.split(/[\\/]/).pop()) || file.sha256;
   params.description ||= `Inspection of file: ${name}`;
-  return { file: { name, sha256: file.sha256, size: file.size }, record, params, metadata };
+  return { file: { name, sha256: file.sha256, size: file.size }, record, params, metadata, content };
 }

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { constants } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -50,8 +50,20 @@ export class LocalFilestore implements Filestore {
       await rename(source.path, dest);
       return;
     }
-    if (await this.exists(sha256)) return; // content-addressed: same name, same bytes
     const tmp = join(this.tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
+    if (opts.verified && source instanceof Uint8Array) {
+      // Bytes the caller has just hashed: one write and a rename (cheaper than asking first whether it exists).
+      try {
+        await writeFile(tmp, source, { flag: 'wx' });
+        await this.shardDir(sha256);
+        await rename(tmp, dest);
+      } catch (err) {
+        await rm(tmp, { force: true });
+        throw err;
+      }
+      return;
+    }
+    if (await this.exists(sha256)) return; // content-addressed: same name, same bytes
     if (opts.verified && isPath) {
       // Bytes the caller has just hashed: a copy (a reflink where the filesystem can) and a rename.
       try {
