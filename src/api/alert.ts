@@ -13,7 +13,7 @@ import type { Filter } from '../store/datastore.js';
 import { isoDate } from '../core/util/time.js';
 import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, Success, reply } from './envelope.js';
-import { viewerOf } from './search.js';
+import { readerOf } from '../core/submission/access.js';
 
 const view = { auth: { roles: ['alert_view' as const] } };
 const manage = { auth: { roles: ['alert_manage' as const] } };
@@ -59,7 +59,7 @@ export default async function alertRoutes(app: FastifyInstance, ctx: AppContext)
   };
   const selectionFilter = (req: FastifyRequest): Filter => {
     const s = selection(req);
-    const base = buildFilter(index, viewerOf(principalOf(req)), s.query, s.filters);
+    const base = buildFilter(index, readerOf(principalOf(req)), s.query, s.filters);
     return s.extra ? { op: 'and', items: [base, s.extra] } : base;
   };
   const get = async (id: string) => {
@@ -73,7 +73,7 @@ export default async function alertRoutes(app: FastifyInstance, ctx: AppContext)
   app.get('/api/v4/alert/list/', { schema: schema('Alerts, newest first (q, fq, tc, tc_start, offset, rows)', { querystring: loose }), config: view }, async (req, res) => {
     const q = req.query as Q;
     const s = selection(req);
-    const r = await engine.search(index, viewerOf(principalOf(req)), { ...s, offset: int(q.offset, 0), rows: int(q.rows, 10), trackTotalHits: q.track_total_hits === undefined ? undefined : int(q.track_total_hits, 10_000) });
+    const r = await engine.search(index, readerOf(principalOf(req)), { ...s, offset: int(q.offset, 0), rows: int(q.rows, 10), trackTotalHits: q.track_total_hits === undefined ? undefined : int(q.track_total_hits, 10_000) });
     return reply(res, { offset: r.offset, rows: r.rows, total: r.total, items: r.items });
   });
 
@@ -81,7 +81,7 @@ export default async function alertRoutes(app: FastifyInstance, ctx: AppContext)
     const q = req.query as Q;
     const s = selection(req);
     const { field } = req.params as { field: string };
-    const r = await grouped(engine, index, viewerOf(principalOf(req)), field, { ...s, offset: int(q.offset, 0), rows: int(q.rows, 10), limit: 1 });
+    const r = await grouped(engine, index, readerOf(principalOf(req)), field, { ...s, offset: int(q.offset, 0), rows: int(q.rows, 10), limit: 1 });
     const items = [];
     for (const g of r.items) {
       const top = g.items[0];
@@ -96,7 +96,7 @@ export default async function alertRoutes(app: FastifyInstance, ctx: AppContext)
 
   const facetRoute = (path: string, field: string, summary: string) =>
     app.get(`/api/v4/alert/${path}/`, { schema: schema(summary, { querystring: loose }), config: view }, async (req, res) =>
-      reply(res, await facet(engine, index, viewerOf(principalOf(req)), field, { ...selection(req), size: 100 })),
+      reply(res, await facet(engine, index, readerOf(principalOf(req)), field, { ...selection(req), size: 100 })),
     );
   facetRoute('labels', 'label', 'Labels of the selected alerts: {label: count}');
   facetRoute('priorities', 'priority', 'Priorities of the selected alerts: {priority: count}');
@@ -105,7 +105,7 @@ export default async function alertRoutes(app: FastifyInstance, ctx: AppContext)
   app.get('/api/v4/alert/statistics/', { schema: schema('Facets of the selected alerts over their main indicator fields', { querystring: loose }), config: view }, async (req, res) => {
     const out: Record<string, Record<string, number>> = {};
     for (const field of ['al.attrib', 'al.av', 'al.behavior', 'al.domain', 'al.ip', 'al.yara', 'file.name', 'file.md5', 'owner']) {
-      out[field] = await facet(engine, index, viewerOf(principalOf(req)), field, { ...selection(req), size: 10 });
+      out[field] = await facet(engine, index, readerOf(principalOf(req)), field, { ...selection(req), size: 10 });
     }
     return reply(res, out);
   });

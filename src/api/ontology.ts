@@ -7,7 +7,7 @@ import { MAX_SUPPLIED_RECORD_BYTES, ontologyRecords, toNdjson, type ExportOverla
 import { queryList, selectFileResults, selectResultKeys } from '../core/ontology/select.js';
 import { defaultClassification } from '../core/results/c12n.js';
 import type { HeuristicRecord, ResultRecord } from '../core/results/model.js';
-import { canReadClassified, canReadSubmission, readerOf } from '../core/report/access.js';
+import { canReadClassified, canReadSubmission, readerOf } from '../core/submission/access.js';
 import type { SubmissionRecord } from '../core/submission/record.js';
 import type { Principal } from '../core/auth/authenticator.js';
 import { principalOf, type AppContext } from './context.js';

@@ -2,8 +2,7 @@
 // grouped and fields aggregations. Each index needs its own role, checked per request.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Principal } from '../core/auth/authenticator.js';
-import type { Viewer } from '../core/search/access.js';
+import { readerOf } from '../core/submission/access.js';
 import { facet, fieldsOf, grouped, histogram, stats } from '../core/search/aggregations.js';
 import { SearchEngine, indexOrThrow } from '../core/search/engine.js';
 import { allIndices, type SearchIndex } from '../core/search/indices.js';
@@ -11,10 +10,6 @@ import { badRequest } from '../core/errors.js';
 import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { AccessDenied } from './errors.js';
-
-export function viewerOf(p: Principal): Viewer {
-  return { uname: p.user.uname, groups: p.user.groups ?? [], classification: p.user.classification ?? 'TLP:C', isAdmin: p.roles.has('administration') };
-}
 
 /** The index named in the path, if the caller holds the role it needs. */
 export function indexFor(req: FastifyRequest, name: string): SearchIndex {
@@ -47,7 +42,7 @@ export default async function searchRoutes(app: FastifyInstance, ctx: AppContext
     const query = str(args.query ?? args.q);
     if (!query) throw badRequest('There was no search query.');
     const track = args.track_total_hits;
-    return engine.search(index, viewerOf(principalOf(req)), {
+    return engine.search(index, readerOf(principalOf(req)), {
       query,
       filters: [...list(args.filters), ...list(args.fq)],
       offset: int(args.offset, 'offset'),
@@ -86,14 +81,14 @@ export default async function searchRoutes(app: FastifyInstance, ctx: AppContext
   const common = (q: Record<string, unknown>) => ({ query: str(q.query), filters: [...list(q.filters), ...list(q.fq)] });
 
   agg('facet', 'Counts of the most frequent values of a field: {value: count}', (req, index, field, q) =>
-    facet(engine, index, viewerOf(principalOf(req)), field, { ...common(q), mincount: int(q.mincount, 'mincount'), size: int(q.size, 'size') }),
+    facet(engine, index, readerOf(principalOf(req)), field, { ...common(q), mincount: int(q.mincount, 'mincount'), size: int(q.size, 'size') }),
   );
   agg('histogram', 'Counts per step of a date or integer field: {step: count}', (req, index, field, q) =>
-    histogram(engine, index, viewerOf(principalOf(req)), field, { ...common(q), mincount: int(q.mincount, 'mincount'), start: str(q.start), end: str(q.end), gap: str(q.gap) }),
+    histogram(engine, index, readerOf(principalOf(req)), field, { ...common(q), mincount: int(q.mincount, 'mincount'), start: str(q.start), end: str(q.end), gap: str(q.gap) }),
   );
-  agg('stats', 'count, min, max, avg and sum of a numeric field', (req, index, field, q) => stats(engine, index, viewerOf(principalOf(req)), field, common(q)));
+  agg('stats', 'count, min, max, avg and sum of a numeric field', (req, index, field, q) => stats(engine, index, readerOf(principalOf(req)), field, common(q)));
   agg('grouped', 'Hits collapsed on the values of a field', (req, index, field, q) =>
-    grouped(engine, index, viewerOf(principalOf(req)), field, {
+    grouped(engine, index, readerOf(principalOf(req)), field, {
       ...common(q),
       groupSort: str(q.group_sort),
       limit: int(q.limit, 'limit'),

@@ -4,7 +4,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { AssayError, forbidden, notFound } from '../core/errors.js';
-import { canReadSubmission, readerOf } from '../core/report/access.js';
+import { canReadSubmission, readerOf } from '../core/submission/access.js';
 import { loadReport } from '../core/report/load.js';
 import type { ResultRecord } from '../core/results/model.js';
 import { principalOf, type AppContext } from './context.js';

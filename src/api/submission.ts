@@ -2,6 +2,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { forbidden, notFound } from '../core/errors.js';
+import type { Principal } from '../core/auth/authenticator.js';
+import { accessFilter } from '../core/search/access.js';
+import { searchIndex } from '../core/search/indices.js';
+import { canReadSubmission, readerOf } from '../core/submission/access.js';
 import type { SubmissionRecord } from '../core/submission/record.js';
 import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, Success, reply } from './envelope.js';
@@ -12,22 +16,24 @@ const flag = (v: string | undefined) => v !== undefined && ['', 'true'].includes
 const view = { auth: { roles: ['submission_view' as const] } };
 
 export default async function submissionRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const get = async (sid: string): Promise<SubmissionRecord> => {
+  /** The submission, if the caller may read it (see canReadSubmission). */
+  const get = async (sid: string, req: { principal?: Principal }): Promise<SubmissionRecord> => {
     const sub = await ctx.submissions.get(sid);
     if (!sub) throw notFound(`Submission ID ${sid} does not exists.`, {});
+    if (!canReadSubmission(readerOf(principalOf(req)), sub)) throw forbidden('You are not allowed to view the data of this submission', {});
     return sub;
   };
   const sidOf = (req: { params: unknown }) => (req.params as { sid: string }).sid;
 
   app.get('/api/v4/submission/:sid/', { schema: { tags: ['submission'], summary: 'A submission record', params: Sid, response: { 200: Enveloped(AnyJson) } }, config: view }, async (req, res) =>
-    reply(res, await get(sidOf(req))),
+    reply(res, await get(sidOf(req), req)),
   );
 
   app.delete(
     '/api/v4/submission/:sid/',
     { schema: { tags: ['submission'], summary: 'Delete a submission (its owner or an administrator)', params: Sid, response: { 200: Enveloped(Success) } }, config: { auth: { roles: ['submission_delete'] } } },
     async (req, res) => {
-      const sub = await get(sidOf(req));
+      const sub = await get(sidOf(req), req);
       const p = principalOf(req);
       if (sub.params.submitter !== p.user.uname && !p.roles.has('administration')) throw forbidden('You are not allowed to delete this submission.', { success: false });
       return reply(res, { success: await ctx.submissions.delete(sub.sid) });
@@ -37,31 +43,31 @@ export default async function submissionRoutes(app: FastifyInstance, ctx: AppCon
   app.get(
     '/api/v4/submission/is_completed/:sid/',
     { schema: { tags: ['submission'], summary: 'Whether a submission has completed', params: Sid, response: { 200: Enveloped(Type.Boolean()) } }, config: view },
-    async (req, res) => reply(res, (await get(sidOf(req))).state === 'completed'),
+    async (req, res) => reply(res, (await get(sidOf(req), req)).state === 'completed'),
   );
 
   app.get(
     '/api/v4/submission/full/:sid/',
     { schema: { tags: ['submission'], summary: 'A submission with its file tree, file records, results and errors', params: Sid, querystring: FullTree, response: { 200: Enveloped(AnyJson) } }, config: view },
-    async (req, res) => reply(res, await ctx.views.full(await get(sidOf(req)), flag((req.query as { get_full_tree?: string }).get_full_tree))),
+    async (req, res) => reply(res, await ctx.views.full(await get(sidOf(req), req), flag((req.query as { get_full_tree?: string }).get_full_tree))),
   );
 
   app.get(
     '/api/v4/submission/summary/:sid/',
     { schema: { tags: ['submission'], summary: 'Tags, ATT&CK matrix and heuristics of a submission, with the tag/file map', params: Sid, response: { 200: Enveloped(AnyJson) } }, config: view },
-    async (req, res) => reply(res, await ctx.views.summary(await get(sidOf(req)))),
+    async (req, res) => reply(res, await ctx.views.summary(await get(sidOf(req), req))),
   );
 
   app.get(
     '/api/v4/submission/tree/:sid/',
     { schema: { tags: ['submission'], summary: 'The file tree of a submission', params: Sid, querystring: FullTree, response: { 200: Enveloped(AnyJson) } }, config: view },
-    async (req, res) => reply(res, await ctx.views.treeView(await get(sidOf(req)), flag((req.query as { get_full_tree?: string }).get_full_tree))),
+    async (req, res) => reply(res, await ctx.views.treeView(await get(sidOf(req), req), flag((req.query as { get_full_tree?: string }).get_full_tree))),
   );
 
   const fileParams = Type.Object({ sid: Type.String({ minLength: 1 }), sha256: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }) });
-  const fileHandler = async (req: { params: unknown; body?: unknown }, res: Parameters<typeof reply>[0]) => {
+  const fileHandler = async (req: { params: unknown; body?: unknown; principal?: Principal }, res: Parameters<typeof reply>[0]) => {
     const { sid, sha256 } = req.params as { sid: string; sha256: string };
-    const sub = await get(sid);
+    const sub = await get(sid, req);
     const extra = (req.body ?? {}) as { extra_result_keys?: string[]; extra_error_keys?: string[] };
     const out = await ctx.views.file(sub, sha256.toLowerCase(), { results: extra.extra_result_keys, errors: extra.extra_error_keys });
     if (!out) throw notFound(`File ${sha256} does not exist in submission ${sid}`, { file_info: { sha256 }, missing: true });
@@ -105,7 +111,9 @@ export default async function submissionRoutes(app: FastifyInstance, ctx: AppCon
             : name === 'ALL'
               ? { op: 'all' as const }
               : { op: 'eq' as const, field: 'params.groups', value: name.toUpperCase() };
-        const r = await ctx.submissions.search({ filter, sort: [{ field: 'times.submitted', dir: 'desc' }], offset, limit: rows });
+        // Only what the caller may read, as for every search.
+        const allowed = accessFilter(searchIndex('submission')!, readerOf(principalOf(req)));
+        const r = await ctx.submissions.search({ filter: allowed ? { op: 'and', items: [filter, allowed] } : filter, sort: [{ field: 'times.submitted', dir: 'desc' }], offset, limit: rows });
         return reply(res, { offset, rows, total: r.total, items: r.items });
       },
     );

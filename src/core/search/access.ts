@@ -5,13 +5,10 @@
 import { CLASSIFICATION_DEFINITION } from '../classification.js';
 import type { Filter } from '../../store/datastore.js';
 import type { SearchIndex } from './indices.js';
+import type { Reader } from '../submission/access.js';
 
-export interface Viewer {
-  uname: string;
-  groups: string[];
-  classification: string;
-  isAdmin: boolean;
-}
+/** Who is searching: the same facts that decide whether a single submission may be read. */
+export type Viewer = Reader;
 
 function levelOf(classification: string): number | undefined {
   const head = classification.split('//')[0]!.trim().toUpperCase();
