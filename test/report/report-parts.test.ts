@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canReadSubmission, type Reader } from '../../src/core/submission/access.js';
-import { attackPlacement, TECHNIQUE_COUNT, techniqueInfo } from '../../src/core/report/attack-table.js';
+import { attackPlacement, TECHNIQUE_COUNT, techniqueInfo } from '../../src/core/results/attack-table.js';
 import { accumulate, statsFor } from '../../src/core/report/heuristic-stats.js';
 import { treeNames } from '../../src/core/report/report.js';
 import type { FileTreeNode } from '../../src/core/results/tree.js';

@@ -6,7 +6,7 @@
 import { defaultClassification, type ClassificationOps } from '../results/c12n.js';
 import type { AttackEntry, ResultRecord, TagValue } from '../results/model.js';
 import { flattenTags } from '../results/tags.js';
-import { attackPlacement } from '../report/attack-table.js';
+import { attackPlacement } from '../results/attack-table.js';
 import { signatureOntologyId } from './object-id.js';
 
 export const ODM_TYPE = 'Assemblyline Result Ontology';

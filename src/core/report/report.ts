@@ -10,7 +10,7 @@ import { flattenTags, summaryBucket, SUMMARY_TAG_TYPES, type SummaryBucket } fro
 import type { FileTree, FileTreeNode } from '../results/tree.js';
 import type { ServiceSelection, SubmissionParams } from '../submission/params.js';
 import type { SubmissionRecord } from '../submission/record.js';
-import { attackPlacement } from './attack-table.js';
+import { attackPlacement } from '../results/attack-table.js';
 
 /** A file as the report names it: one entry per name the file has in the tree. */
 export type NamedFile = [name: string, sha256: string];

@@ -1,6 +1,7 @@
 // MITRE ATT&CK lookups for heuristic scoring. The scorer only needs, for an id, its name, its tactic categories and
-// whether it is a technique, a piece of software or a group; the data source is injected so a full enterprise
-// dataset can replace the small built-in table below.
+// whether it is a technique, a piece of software or a group; the data source is injected so another dataset can
+// replace the shipped one.
+import { techniqueInfo } from './attack-table.js';
 
 export type AttackKind = 'technique' | 'software' | 'group';
 
@@ -20,25 +21,11 @@ export interface AttackInfo {
 export type AttackLookup = (id: string) => AttackInfo | undefined;
 
 /**
- * FALLBACK ONLY: a handful of enterprise ATT&CK entries (names and tactics as of the ATT&CK release Assemblyline
- * shipped in mid-2026, where "defense-evasion" reads "stealth"), enough for tests and for a deployment without a
- * full dataset. Software entries leave out their technique lists. Ids missing here still work: the scorer keeps
- * them with the id as the pattern name and no categories.
+ * Software and groups the scorer knows by name (techniques come from the enterprise technique table). Software
+ * entries leave out their technique lists. Ids missing everywhere still work: the scorer keeps them with the id
+ * as the pattern name and no categories.
  */
-const FALLBACK: Record<string, AttackInfo> = {
-  T1003: { name: 'OS Credential Dumping', categories: ['credential-access'], kind: 'technique' },
-  T1027: { name: 'Obfuscated Files or Information', categories: ['stealth'], kind: 'technique' },
-  T1055: { name: 'Process Injection', categories: ['stealth', 'privilege-escalation'], kind: 'technique' },
-  'T1055.012': { name: 'Process Hollowing', categories: ['stealth', 'privilege-escalation'], kind: 'technique' },
-  T1059: { name: 'Command and Scripting Interpreter', categories: ['execution'], kind: 'technique' },
-  'T1059.001': { name: 'PowerShell', categories: ['execution'], kind: 'technique' },
-  T1071: { name: 'Application Layer Protocol', categories: ['command-and-control'], kind: 'technique' },
-  T1105: { name: 'Ingress Tool Transfer', categories: ['command-and-control'], kind: 'technique' },
-  T1140: { name: 'Deobfuscate/Decode Files or Information', categories: ['stealth'], kind: 'technique' },
-  'T1204.002': { name: 'Malicious File', categories: ['execution'], kind: 'technique' },
-  T1497: { name: 'Virtualization/Sandbox Evasion', categories: ['stealth', 'discovery'], kind: 'technique' },
-  'T1547.001': { name: 'Registry Run Keys / Startup Folder', categories: ['persistence', 'privilege-escalation'], kind: 'technique' },
-  'T1566.001': { name: 'Spearphishing Attachment', categories: ['initial-access'], kind: 'technique' },
+const SOFTWARE_AND_GROUPS: Record<string, AttackInfo> = {
   S0002: { name: 'Mimikatz', categories: [], kind: 'software', malware: false },
   S0154: { name: 'Cobalt Strike', categories: [], kind: 'software', malware: true },
   S0650: { name: 'QakBot', categories: [], kind: 'software', malware: true },
@@ -47,13 +34,11 @@ const FALLBACK: Record<string, AttackInfo> = {
   G0032: { name: 'Lazarus Group', categories: [], kind: 'group' },
 };
 
-/** Revoked ids still found in older heuristic definitions, mapped to their replacements. */
-const FALLBACK_REVOKED: Record<string, string> = { T1086: 'T1059.001', T1093: 'T1055.012' };
-
-export const fallbackAttackLookup: AttackLookup = (id) => {
-  const entry = FALLBACK[id];
-  if (entry) return entry;
-  const replacement = FALLBACK_REVOKED[id];
-  if (!replacement) return undefined;
-  return { ...FALLBACK[replacement]!, replacedBy: replacement };
+/** Techniques (revoked ids followed to their replacement) from the shipped table, software and groups above. */
+export const defaultAttackLookup: AttackLookup = (id) => {
+  const known = SOFTWARE_AND_GROUPS[id];
+  if (known) return known;
+  const t = techniqueInfo(id);
+  if (!t) return undefined;
+  return { name: t.name, categories: t.tactics, kind: 'technique', ...(t.id !== id ? { replacedBy: t.id } : {}) };
 };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fallbackAttackLookup, type AttackLookup } from './attack.js';
+import { defaultAttackLookup, type AttackLookup } from './attack.js';
 import { heuristicCatalogue, heuristicId, heuristicRecords, scoreHeuristic } from './heuristics.js';
 
 const MANIFEST = {
@@ -75,7 +75,7 @@ test('an injected lookup replaces the fallback; software brings its techniques',
   const lookup: AttackLookup = (id) => ({
     S9000: { name: 'Gizmo', categories: [], kind: 'software' as const, malware: true, techniques: ['T0001', 'T0404'] },
     T0001: { name: 'Thing', categories: ['execution'], kind: 'technique' as const },
-  })[id] ?? fallbackAttackLookup(id);
+  })[id] ?? defaultAttackLookup(id);
   const got = scoreHeuristic('PeScan', { id: 1, attack: ['S9000'] }, CATALOGUE, { attackLookup: lookup });
   assert.deepEqual(got.heuristic?.attack.map((a) => a.attack_id), ['T1055', 'S9000', 'T0001']);
   assert.deepEqual(got.tags, [['attribution.implant', 'GIZMO']]);

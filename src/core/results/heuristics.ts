@@ -2,7 +2,7 @@
 // heuristic. Scores are always recomputed from the catalogue, never taken from the service, so that a heuristic's
 // weight is set in one place and a service cannot inflate its own verdicts.
 import type { HeuristicDefinition, SectionHeuristic, ServiceManifest } from '../../services/service.js';
-import { fallbackAttackLookup, type AttackLookup } from './attack.js';
+import { defaultAttackLookup, type AttackLookup } from './attack.js';
 import type { AttackEntry, HeuristicRecord, SectionHeuristicRecord, SignatureEntry } from './model.js';
 
 /** Catalogue id of a service's heuristic: "<SERVICE NAME UPPER>.<id>". */
@@ -60,7 +60,7 @@ export function scoreHeuristic(serviceName: string, section: SectionHeuristic, c
   const heurId = heuristicId(serviceName, section.id);
   const def = catalogue.get(heurId);
   if (!def) return { heuristic: null, reason: `Heuristic with ID '${heurId}' does not exist`, tags: [] };
-  const lookup = opts.attackLookup ?? fallbackAttackLookup;
+  const lookup = opts.attackLookup ?? defaultAttackLookup;
 
   const ids: string[] = [];
   const tags: Array<[string, string]> = [];

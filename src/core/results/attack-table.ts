@@ -1,7 +1,6 @@
-// Technique → tactic lookups for the report's ATT&CK matrix. Stored results already carry the categories the
-// scorer knew when the result was made, but the scorer's built-in table is small: a technique it did not know
-// is stored with no categories and would fall out of the matrix. The enterprise technique list (id, name,
-// tactics only) shipped next to this module fills those gaps.
+// The enterprise ATT&CK technique list (id, name, tactics only, with revoked ids mapped to their replacements),
+// shipped next to this module: the scorer names and places techniques with it, and the report places entries
+// stored before a technique was known (with no categories) in its ATT&CK matrix.
 import data from './attack-techniques.json' with { type: 'json' };
 
 interface TechniqueTable {
