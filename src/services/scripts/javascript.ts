@@ -4,7 +4,7 @@
 // replaced by the code it runs. When the text does not parse (JScript quirks, fragments) a few regex steps do the
 // safe part of the same work.
 import { parse, type Node } from 'acorn';
-import { charOf, MAX_VALUE, replaceAll, replaceFits, type Note, type Transform } from './transform.js';
+import { applyEdits, charOf, MAX_VALUE, replaceAll, replaceFits, type Edit, type Note, type Transform } from './transform.js';
 
 type Value = string | number | Value[] | undefined;
 type AnyNode = Node & Record<string, any>;
@@ -165,8 +165,6 @@ class Folder {
   }
 }
 
-interface Edit { start: number; end: number; text: string }
-
 /** The code an eval-like call runs, when it is a constant string. */
 function evalCode(n: AnyNode, folder: Folder): string | undefined {
   if (n.type !== 'CallExpression') return undefined;
@@ -239,10 +237,7 @@ export function foldJs(text: string, note: Note): { text: string; layers: number
   const edits: Edit[] = [];
   const layers = { count: 0 };
   collect(ast, new Folder(), edits, note, layers);
-  edits.sort((a, b) => b.start - a.start);
-  let out = text;
-  for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return { text: out, layers: layers.count };
+  return { text: applyEdits(text, edits), layers: layers.count };
 }
 
 const FROMCHARCODE = /String\.fromCharCode\(\s*((?:\d+|0x[0-9a-f]+)(?:\s*,\s*(?:\d+|0x[0-9a-f]+))*)\s*\)/gi;

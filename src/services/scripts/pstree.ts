@@ -3,8 +3,9 @@
 // precedence ('a' + 'b'.Trim()) and literals inside larger expressions are handled as PowerShell would. The
 // grammar loads once per worker; until it has (or if it cannot), the regex step in powershell.ts does the work.
 import { createRequire } from 'node:module';
+import v8 from 'node:v8';
 import { dirname, join } from 'node:path';
-import type { Transform } from './transform.js';
+import { applyEdits, type Edit, type Transform } from './transform.js';
 
 interface TsNode {
   type: string;
@@ -17,6 +18,9 @@ interface TsNode {
   children: TsNode[];
   namedChildren: TsNode[];
 }
+interface TsQuery {
+  captures(node: TsNode): Array<{ node: TsNode }>;
+}
 interface TsParser {
   parse(text: string): { rootNode: TsNode; delete(): void } | null;
 }
@@ -25,6 +29,7 @@ interface TsParser {
 export const psQuote = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 let parser: TsParser | undefined;
+let sums: TsQuery | undefined;
 let loading: Promise<void> | undefined;
 export let loadError: string | undefined;
 
@@ -37,11 +42,22 @@ export function loadPowerShellGrammar(): Promise<void> {
       const ts = require('@vscode/tree-sitter-wasm') as {
         Parser: { init(): Promise<void>; new (): TsParser & { setLanguage(l: unknown): void } };
         Language: { load(path: string): Promise<unknown> };
+        Query: new (lang: unknown, source: string) => TsQuery;
       };
-      await ts.Parser.init();
-      const lang = await ts.Language.load(join(dirname(main), 'tree-sitter-powershell.wasm'));
+      // V8 would otherwise optimise the 1 MB grammar with TurboFan in the background: about ten CPU seconds per
+      // process, which also hold up its exit. Its baseline (Liftoff) code parses as fast for our use, so the
+      // grammar alone is compiled baseline-only; the flag is restored at once for every other module.
+      v8.setFlagsFromString('--liftoff-only');
+      let lang: unknown;
+      try {
+        await ts.Parser.init();
+        lang = await ts.Language.load(join(dirname(main), 'tree-sitter-powershell.wasm'));
+      } finally {
+        v8.setFlagsFromString('--no-liftoff-only');
+      }
       const p = new ts.Parser();
       p.setLanguage(lang);
+      sums = new ts.Query(lang, '[(additive_expression) (additive_argument_expression)] @sum');
       parser = p;
     } catch (e) {
       loadError = (e as Error).message;
@@ -67,15 +83,12 @@ function literal(n: TsNode): string | undefined {
   return undefined;
 }
 
-type Edit = { start: number; end: number; text: string };
-
 /**
  * Folds the runs of literals in one chain of + operators, flattened without recursion (obfuscators write chains
  * of thousands). A leading run is always its own subtree; later runs may be folded only when the chain starts
- * with a string, which makes every + a string concatenation. Operands that are not literals are returned so the
- * walk can look inside them.
+ * with a string, which makes every + a string concatenation.
  */
-function foldChain(top: TsNode, edits: Edit[]): TsNode[] {
+function foldChain(top: TsNode, edits: Edit[]): void {
   const operands: TsNode[] = [];
   const ops: string[] = [];
   let cur = top;
@@ -89,11 +102,9 @@ function foldChain(top: TsNode, edits: Edit[]): TsNode[] {
   ops.reverse();
   const values = operands.map(literal);
   const allConcat = values[0] !== undefined && ops.every((o) => o === '+');
-  const rest: TsNode[] = [];
   let i = 0;
   while (i < operands.length) {
     if (values[i] === undefined) {
-      rest.push(operands[i]!);
       i++;
       continue;
     }
@@ -104,20 +115,33 @@ function foldChain(top: TsNode, edits: Edit[]): TsNode[] {
     }
     i = j + 1;
   }
-  return rest;
 }
 
+/**
+ * Every sum in the tree, found by a query (walking all nodes from JavaScript costs more than the parse), folded
+ * from the top of its chain. The sums of one chain's left spine all start where the chain starts, and any other
+ * sum starts elsewhere, so the widest sum at each start is a chain's top. (Asking nodes for their parent would
+ * do: tree-sitter finds a parent by descending from the root, which is quadratic on long chains.)
+ */
 function collect(root: TsNode, edits: Edit[]): void {
-  const stack = [root];
-  for (let n = stack.pop(); n; n = stack.pop()) {
-    if (ADDITIVE.has(n.type) && n.childCount === 3 && !n.hasError) stack.push(...foldChain(n, edits));
-    else stack.push(...n.children);
+  const tops = new Map<number, TsNode>();
+  for (const { node } of sums!.captures(root)) {
+    if (node.childCount !== 3 || node.hasError) continue;
+    const cur = tops.get(node.startIndex);
+    if (!cur || node.endIndex > cur.endIndex) tops.set(node.startIndex, node);
   }
+  for (const top of tops.values()) foldChain(top, edits);
 }
+
+// Some string literal followed by + and another: without one there is nothing to fold and no need to parse.
+const CANDIDATE = /['"][ \t]*\+[ \t\r\n]*['"(]/;
+/** Above this size the grammar is too slow for one round; the regex step folds alone. */
+const MAX_PARSE = 2 * 1024 * 1024;
 
 /** Folds literal sums on the syntax tree; undefined when the grammar is not loaded. */
 export function foldConcatenation(text: string): { text: string; folded: number } | undefined {
-  if (!parser) return undefined;
+  if (!parser || text.length > MAX_PARSE) return undefined;
+  if (!CANDIDATE.test(text)) return { text, folded: 0 };
   const tree = parser.parse(text);
   if (!tree) return undefined;
   try {
@@ -125,9 +149,7 @@ export function foldConcatenation(text: string): { text: string; folded: number 
     collect(tree.rootNode, edits);
     if (!edits.length) return { text, folded: 0 };
     // tree-sitter offsets are UTF-16 code units for JavaScript strings, the same as String.slice.
-    let out = text;
-    for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-    return { text: out, folded: edits.length };
+    return { text: applyEdits(text, edits), folded: edits.length };
   } finally {
     tree.delete();
   }

@@ -85,3 +85,24 @@ export function replaceAll(text: string, re: RegExp, fn: (m: RegExpExecArray) =>
 export function replaceFits(value: string, replacement: string): boolean {
   return replacement.length <= 1 || (value.length + 1) * replacement.length <= MAX_VALUE;
 }
+
+export interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Applies non-overlapping edits in one pass (applying them one by one would copy the text once per edit). */
+export function applyEdits(text: string, edits: Edit[]): string {
+  if (!edits.length) return text;
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  const parts: string[] = [];
+  let at = 0;
+  for (const e of sorted) {
+    if (e.start < at) continue;
+    parts.push(text.slice(at, e.start), e.text);
+    at = e.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
