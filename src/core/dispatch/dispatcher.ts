@@ -139,7 +139,13 @@ export class Dispatcher {
     const p = input.params;
     const jobs = input.files.map((f) => ({ sha256: f.sha256, name: f.name, depth: 0, tempData: {}, prevented: [] as string[], ancestry: [] }));
     for (const j of jobs) run.depths.set(j.sha256, 0);
-    await Promise.all(jobs.map((j) => this.analyseFile(run, j)));
+    try {
+      await Promise.all(jobs.map((j) => this.analyseFile(run, j)));
+    } catch (err) {
+      // A stop closes the worker pool under running tasks: that is an interruption, resumed at the next start.
+      if (this.stopping) throw new ShutdownInterruption(input.sid);
+      throw err;
+    }
     if (this.stopping) throw new ShutdownInterruption(input.sid);
 
     const scores = [...run.scores.entries()].filter(([sha]) => !run.dropped.has(sha)).map(([, v]) => v);
