@@ -13,7 +13,7 @@ import {
   actionSections, embeddedSection, encryptionSection, keywordSection, metadataSection, scriptSections, sha1, structureSections, uriSection,
   type ScriptFile,
 } from './report.js';
-import { readStructure } from './structure.js';
+import { blankJunk, readStructure } from './structure.js';
 
 export { manifest };
 
@@ -57,7 +57,7 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
     partial = true;
     sections.push({ title: 'PDF too large for object analysis', body: `${size} bytes; only raw keyword counts are reported (limit ${maxBytes}).` });
   } else {
-    const loaded = await loadObjects(buf, structure.topLevelObjects, limits);
+    const loaded = await loadObjects(blankJunk(buf, text, structure.headerOffset).data, structure.topLevelObjects, limits);
     found = loaded.found;
     if (loaded.error !== null) {
       partial = true;

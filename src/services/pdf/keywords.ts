@@ -46,7 +46,8 @@ export function countKeywords(text: string, into: KeywordCounts = emptyCounts())
     const raw = m[0];
     const escaped = raw.includes('#') && /#[0-9A-Fa-f]{2}/.test(raw);
     const name = escaped ? decodeName(raw) : raw;
-    if (escaped && into.obfuscatedSpellings.length < MAX_SPELLINGS && !into.obfuscatedSpellings.includes(raw)) {
+    // Only printable names are worth listing: in binary stream data, anything after a "/" looks like a name.
+    if (escaped && /^[!-~]+$/.test(raw) && into.obfuscatedSpellings.length < MAX_SPELLINGS && !into.obfuscatedSpellings.includes(raw)) {
       into.obfuscatedSpellings.push(raw);
     }
     if (name === '/Colors') {

@@ -55,3 +55,50 @@ export function readStructure(text: string): Structure {
 
   return { headerOffset, version, eofCount, trailingBytes, trailingNonBlank, startxref, brokenXref, topLevelObjects };
 }
+
+/**
+ * A copy of the file in which every byte outside the top-level structures (the header line, objects up to their
+ * endobj, xref tables, trailer dictionaries, startxref up to %%EOF) is a space. Offsets are unchanged, so
+ * cross-references still hold. pdf-lib recovers from junk by trying to read an object header at every printable
+ * byte, and each try first skips the whitespace that follows: junk before long runs of whitespace costs
+ * minutes per megabyte. Blanked, the junk is whitespace it skips once.
+ */
+export function blankJunk(buf: Buffer, text: string, headerOffset: number): { data: Buffer; blanked: number } {
+  const anchors: Array<{ at: number; kind: 'obj' | 'xref' | 'trailer' | 'startxref' }> = [];
+  for (const m of text.matchAll(/(?<![0-9])\d{1,10}\s+\d{1,5}\s+obj(?![A-Za-z0-9])/g)) anchors.push({ at: m.index!, kind: 'obj' });
+  for (const m of text.matchAll(/(?<![A-Za-z0-9])(xref|trailer|startxref)(?![A-Za-z0-9])/g)) {
+    anchors.push({ at: m.index!, kind: m[1] as 'xref' | 'trailer' | 'startxref' });
+  }
+  anchors.sort((a, b) => a.at - b.at);
+  const data = Buffer.alloc(buf.length, 0x20);
+  let kept = 0;
+  const keep = (from: number, to: number) => {
+    if (to <= from) return;
+    buf.copy(data, from, from, to);
+    kept += to - from;
+  };
+  if (headerOffset >= 0) {
+    const eol = text.slice(headerOffset, headerOffset + 64).search(/[\r\n]/);
+    keep(headerOffset, headerOffset + (eol >= 0 ? eol : Math.min(16, buf.length - headerOffset)));
+  }
+  for (const [i, a] of anchors.entries()) {
+    const next = i + 1 < anchors.length ? anchors[i + 1].at : buf.length;
+    let end = next;
+    if (a.kind === 'obj') {
+      const last = text.lastIndexOf('endobj', next - 6);
+      if (last > a.at) end = last + 6;
+    } else if (a.kind === 'trailer') {
+      const last = text.lastIndexOf('>>', next - 2);
+      if (last > a.at) end = last + 2;
+    } else if (a.kind === 'xref') {
+      // The table is rows of digits; stop after the last one.
+      const rows = /^(?:\s*\d{1,10}\s+\d{1,10}(?:\s+[nf])?)*/.exec(text.slice(a.at + 4, next));
+      end = a.at + 4 + (rows ? rows[0].length : 0);
+    } else {
+      const eof = text.indexOf('%%EOF', a.at);
+      end = eof >= 0 && eof < next ? eof + 5 : Math.min(next, a.at + 64);
+    }
+    keep(a.at, end);
+  }
+  return { data, blanked: buf.length - kept };
+}

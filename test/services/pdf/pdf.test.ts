@@ -172,6 +172,23 @@ describe('PDF damaged or odd files', () => {
     assert.equal((out.extracted ?? []).length, 2);
   });
 
+  it('reads a file with megabytes of junk between objects and after %%EOF in seconds', async () => {
+    // Deterministic bytes (a linear congruential generator), so the test is the same on every run.
+    const junk = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0, x = 12345; i < junk.length; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      junk[i] = x >>> 24;
+    }
+    const pdf = (await openActionPdf()).toString('latin1');
+    const cut = pdf.indexOf('endobj', pdf.indexOf('/OpenAction')) + 6;
+    const data = Buffer.concat([Buffer.from(pdf.slice(0, cut), 'latin1'), junk.subarray(0, 1024 * 1024), Buffer.from(pdf.slice(cut), 'latin1'), junk]);
+    const started = Date.now();
+    const out = await run('junk.pdf', data);
+    assert.ok(Date.now() - started < 20_000, `${Date.now() - started} ms`);
+    assert.deepEqual((out.extracted ?? []).map((c) => readFileSync(c.path, 'utf8')), [OPEN_JS, AA_JS]);
+    assert.ok(heuristicIds(out).includes(32), 'data after %%EOF');
+  });
+
   it('gives a partial result on a truncated file and on garbage, never an exception', async () => {
     const pdf = await openActionPdf();
     const truncated = await run('cut.pdf', pdf.subarray(0, Math.floor(pdf.length / 2)));
