@@ -7,7 +7,7 @@ import type { OutputSection, ServiceContext, ServiceManifest, ServiceOutput, Ser
 import { download, type FetchOutcome, type Hop } from './fetch.js';
 import { normalHost, parseAllowList } from './guard.js';
 import { parseUriFile } from './uri-file.js';
-import ipaddr from 'ipaddr.js';
+import { ipRange, isDomain } from '../frankenstrings/iocs.js';
 
 export const manifest: ServiceManifest = {
   name: 'URLDownload',
@@ -53,11 +53,15 @@ function config(c: Record<string, unknown>): Config {
   };
 }
 
+/** A host worth a tag: an IP address or a registrable domain ("intranet" or "x.internal" are not). */
+const taggable = (host: string) => ipRange(normalHost(host)) !== undefined || isDomain(normalHost(host));
+
 function hostTags(hosts: string[], kind: 'static' | 'dynamic'): Record<string, string[]> {
   const tags: Record<string, string[]> = {};
-  for (const h of hosts) {
-    const key = ipaddr.isValid(normalHost(h)) ? `network.${kind}.ip` : `network.${kind}.domain`;
-    (tags[key] ??= []).includes(normalHost(h)) || tags[key]!.push(normalHost(h));
+  for (const h of hosts.filter(taggable)) {
+    const key = ipRange(normalHost(h)) !== undefined ? `network.${kind}.ip` : `network.${kind}.domain`;
+    const list = (tags[key] ??= []);
+    if (!list.includes(normalHost(h))) list.push(normalHost(h));
   }
   return tags;
 }
@@ -66,7 +70,7 @@ function chainSection(hops: Hop[]): OutputSection {
   const rows = hops.map((h, i) => ({
     hop: i, url: h.url, address: h.address ?? '', status: h.status ?? '', location: h.location ?? '', refused: h.refused ?? '',
   }));
-  const later = hops.slice(1).map((h) => h.url);
+  const later = hops.slice(1).filter((h) => taggable(h.host)).map((h) => h.url);
   const crossHost = hops.some((h, i) => i > 0 && normalHost(h.host) !== normalHost(hops[0]!.host));
   const tags: Record<string, string[]> = { ...hostTags(hops.slice(1).map((h) => h.host), 'dynamic') };
   if (later.length) tags['network.dynamic.uri'] = later;
@@ -107,7 +111,8 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
   }
   sections.push({
     title: 'Submitted URI', bodyFormat: 'KEY_VALUE', body: { uri, scheme: parsed?.protocol.replace(/:$/, '') ?? '', host: parsed?.hostname ?? '' },
-    tags: parsed?.hostname ? { 'network.static.uri': [uri], ...hostTags([parsed.hostname], 'static') } : undefined,
+    // Tagged in the canonical form the download uses ("http://0x7f000001/" is http://127.0.0.1/).
+    tags: parsed?.hostname && taggable(parsed.hostname) ? { 'network.static.uri': [parsed.href], ...hostTags([parsed.hostname], 'static') } : undefined,
   });
   for (const e of errors) sections.push({ title: 'Configuration problem', bodyFormat: 'TEXT', body: e });
 
@@ -132,7 +137,7 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
   sections.push({
     title: 'Downloaded content', bodyFormat: 'KEY_VALUE',
     body: { name, size: out.bytes, status: out.status, content_type: String(out.headers['content-type'] ?? ''), final_url: finalUrl.href },
-    tags: { 'network.dynamic.uri': [finalUrl.href] },
+    tags: taggable(finalUrl.hostname) ? { 'network.dynamic.uri': [finalUrl.href] } : undefined,
   });
   if (out.bytes === 0) return { sections };
   return {

@@ -133,6 +133,18 @@ describe('URL download', () => {
     assert.ok(titles(dns).includes('Download failed: host not found'), titles(dns).join(' | '));
   });
 
+  it('refuses internal addresses however they are spelled, and reports a bad allow-list entry', async () => {
+    for (const url of ['http://[::1]:1/x', 'http://0x7f000001:1/x', 'http://2130706433:1/x', 'http://[::ffff:7f00:1]:1/x', 'http://metadata.google.internal/x', 'http://10.0.0.1/x']) {
+      const out = await run(url);
+      assert.ok(titles(out).includes('Download refused: address not allowed'), `${url}: ${titles(out).join(' | ')}`);
+    }
+    const bad = await run(`${base}/x.ps1`, { allow_networks: ['not-a-network'] });
+    assert.ok(titles(bad).includes('Configuration problem'));
+    assert.ok(titles(bad).includes('Download refused: address not allowed'));
+    const net = await run(`${base}/x.ps1`, { allow_networks: ['127.0.0.0/8'] });
+    assert.equal(net.extracted?.length, 1);
+  });
+
   it('guard: ranges refused by default and opened by the allow-list', () => {
     const none = parseAllowList([], []).allow;
     for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.1.1', '100.64.0.1', '224.0.0.1', '0.0.0.0',
