@@ -1,6 +1,6 @@
 // The fixed-point loop: every round applies each step of the language once; rounds repeat until the text stops
-// changing, a round limit is reached, or the text outgrows the size limit (a decoding bomb), in which case the last
-// text within the limit is kept.
+// changing, a round limit is reached, or the text outgrows the size limit (a decoding bomb) or the rounds kept
+// together outgrow four times that, in which case the last text within the limits is kept.
 import type { Transform } from './transform.js';
 
 export interface Round {
@@ -30,6 +30,7 @@ export function peel(text: string, steps: Transform[], limits: PeelLimits): Peel
   const rounds: Round[] = [];
   let current = text;
   let layers = 0;
+  let retained = 0;
   for (let i = 0; ; i++) {
     if (i >= limits.maxRounds) return { final: current, rounds, techniques, layers, stopped: 'rounds' };
     limits.signal?.throwIfAborted();
@@ -52,6 +53,9 @@ export function peel(text: string, steps: Transform[], limits: PeelLimits): Peel
       next = out;
     }
     if (next === current) break;
+    // Every round's text is kept for the indicators it may hold; their total is bounded too.
+    retained += next.length;
+    if (retained > limits.maxSize * 4) return { final: current, rounds, techniques, layers, stopped: 'size' };
     for (const [t, n] of noted) techniques.set(t, (techniques.get(t) ?? 0) + n);
     if (layer) layers++;
     rounds.push({ text: next, techniques: [...noted.keys()], layer });
