@@ -205,3 +205,27 @@ export function emlWithAttachedMessage(): Buffer {
     '',
   ].join('\r\n'));
 }
+
+/** A message carrying an Outlook item as an ordinary attachment. */
+export function emlWithMsg(msg: Buffer, name: string): Buffer {
+  return Buffer.from([
+    'From: Eve <eve@evil.example.com>',
+    'To: Bob <bob@corp.example.com>',
+    'Subject: the original, as an Outlook item',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="m"',
+    '',
+    '--m',
+    'Content-Type: text/plain',
+    '',
+    'attached',
+    '--m',
+    `Content-Type: application/vnd.ms-outlook; name="${name}"`,
+    `Content-Disposition: attachment; filename="${name}"`,
+    'Content-Transfer-Encoding: base64',
+    '',
+    msg.toString('base64').replace(/.{76}/g, '$&\r\n'),
+    '--m--',
+    '',
+  ].join('\r\n'));
+}

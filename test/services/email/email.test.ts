@@ -3,10 +3,11 @@
 // embedded message), password phrasing in several languages, and damaged input.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServiceOutput } from '../../../src/services/service.js';
+import { createIdentifier } from '../../../src/core/identify/index.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { execute, manifest } from '../../../src/services/email/index.js';
 import { parseAuthResults, parseHeaderBlock, parseReceived } from '../../../src/services/email/headers.js';
@@ -14,7 +15,7 @@ import { findPasswords } from '../../../src/services/email/passwords.js';
 import { passwordCandidates } from '../../../src/services/extract/passwords.js';
 import { allTags, heuristicIds, makeTask, runFile, runOn, tempDir } from '../../helpers/service.js';
 import { checkGolden } from '../pdf/golden.js';
-import { ZIP_PASSWORD, buildMsg, emlWithAttachedMessage, emlWithZip, protectedZip, type MsgSpec } from './build.js';
+import { ZIP_PASSWORD, buildMsg, emlWithAttachedMessage, emlWithMsg, emlWithZip, protectedZip, type MsgSpec } from './build.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const fixtures = resolve(root, '../shared/corpus/strelka-fixtures');
@@ -171,6 +172,19 @@ describe('Email: Outlook .msg', () => {
     headers: 'Received: from a.example.com (a.example.com [93.184.216.34]) by b.example.com; Mon, 1 Jun 2026 10:00:00 +0000\r\nFrom: Eve <eve@evil.example.com>\r\nReply-To: <eve.reply@other.example.net>\r\nMessage-ID: <msg-1@evil.example.com>\r\n\r\n',
     attachments: [{ name: 'report.zip', data: Buffer.from('PK\x03\x04 not really a zip', 'latin1') }],
   };
+  it('the built .msg and .eml carry the type labels the service accepts', async () => {
+    const identifier = await createIdentifier();
+    const samples: Array<[string, Buffer, string]> = [
+      ['fw.msg', buildMsg(outer, inner), 'document/office/email'],
+      ['overdue.eml', emlWithZip(await protectedZip()), 'document/email'],
+    ];
+    for (const [name, data, label] of samples) {
+      const path = join(scratch.dir, name);
+      writeFileSync(path, data);
+      assert.equal(identifier.identify(data, { size: data.length, name, path }).type, label, name);
+    }
+  });
+
   it('reads a cfb-built .msg: headers, recipients, body, attachment and embedded message', async () => {
     const out = await runOn(execute, scratch.dir, 'fw.msg', 'document/office/email', buildMsg(outer, inner));
     const headers = section(out, /^Email headers$/)!.body as Record<string, string>;
@@ -190,6 +204,21 @@ describe('Email: Outlook .msg', () => {
     assert.equal((section(nested, /^Email headers$/)!.body as Record<string, string>).subject, 'Original request');
     assert.deepEqual((nested.extracted ?? []).map((c) => c.name), ['inner.txt']);
     assert.equal(readFileSync(nested.extracted![0].path, 'utf8'), 'inner attachment');
+  });
+});
+
+describe('Email with an Outlook item attached', () => {
+  it('extracts the .msg under its name, byte for byte, and the .msg analysis reads it', async () => {
+    const msg = buildMsg({
+      subject: 'Quarterly numbers', senderName: 'Alice', senderEmail: 'alice@partner.example.org', body: 'numbers attached',
+      to: [{ name: 'Eve', email: 'eve@evil.example.com' }], attachments: [{ name: 'q3.csv', data: Buffer.from('a,b\n1,2\n') }],
+    });
+    const out = await runOn(execute, scratch.dir, 'carrier.eml', 'document/email', emlWithMsg(msg, 'Quarterly numbers.msg'));
+    const children = out.extracted ?? [];
+    assert.deepEqual(children.map((c) => c.name), ['Quarterly numbers.msg']);
+    assert.deepEqual(readFileSync(children[0].path), msg);
+    const nested = await runFile(execute, children[0].path, await tempDir('email-nested-').then((d) => d.dir), 'Quarterly numbers.msg', 'document/office/email');
+    assert.deepEqual((nested.extracted ?? []).map((c) => c.name), ['q3.csv']);
   });
 });
 
