@@ -134,7 +134,14 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
   const sections: OutputSection[] = [];
   const extracted: ServiceOutput['extracted'] = [];
 
-  if (result.rounds.length && obfuscated(result, original)) {
+  const shown = result.rounds.length > 0 && obfuscated(result, original);
+  if (result.stopped && !shown) {
+    sections.push({
+      title: `Deobfuscation stopped at the ${result.stopped === 'rounds' ? 'round' : 'size'} limit`, bodyFormat: 'TEXT',
+      body: `A further layer was not peeled: it would exceed max_${result.stopped === 'rounds' ? 'rounds' : 'output_mb'}.`,
+    });
+  }
+  if (shown) {
     sections.push(...layerSections(result, original));
     const stem = basename(task.fileName.replace(/\\/g, '/')).replace(/\.[^.]{1,8}$/, '').replace(/[^\w.\- ]+/g, '_').slice(0, 100) || 'script';
     const name = `${stem}.deobfuscated.${lang.ext}`;

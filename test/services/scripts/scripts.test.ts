@@ -118,6 +118,12 @@ describe('Scripts deobfuscation', () => {
     const capped = await runOn(execute, dir.dir, 'nested.ps1', 'code/ps1', s, { max_rounds: 3 });
     assert.equal(capped.partial, true);
     assert.equal((capped.sections[0]!.body as Record<string, unknown>).stopped_by, 'round limit');
+    // A layer that would outgrow the output limit is left encoded.
+    const big = `powershell -enc ${Buffer.from(`Write-Output '${'x'.repeat(4000)}'`, 'utf16le').toString('base64')}`;
+    const bomb = await runOn(execute, dir.dir, 'big.ps1', 'code/ps1', big, { max_output_mb: 0.002 });
+    assert.equal(bomb.partial, true);
+    assert.equal(bomb.extracted, undefined);
+    assert.equal(bomb.sections[0]!.title, 'Deobfuscation stopped at the size limit');
   });
 
   it('survives hostile input: garbage, truncation, unparsable JavaScript, huge chains', async () => {
