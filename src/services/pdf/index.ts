@@ -24,12 +24,29 @@ function num(cfg: Record<string, unknown>, key: string, dflt: number): number {
   return Number.isFinite(v) && v > 0 ? v : dflt;
 }
 
-async function loadObjects(buf: Buffer, topLevel: Set<string>, limits: Parameters<typeof readObjects>[2]): Promise<{ found: ObjectFindings | null; error: string | null }> {
+interface Loaded { found: ObjectFindings | null; error: string | null; warnings: string[] }
+
+/**
+ * Parses with pdf-lib and walks the objects. pdf-lib reports what it repairs (invalid objects, bad
+ * references, broken Flate data) on the console; those lines are collected instead, as they describe the
+ * file's damage, and the console is restored afterwards.
+ */
+async function loadObjects(data: Buffer, topLevel: Set<string>, limits: Parameters<typeof readObjects>[2]): Promise<Loaded> {
+  const warnings: string[] = [];
+  const collect = (...args: unknown[]) => {
+    if (warnings.length < 1000) warnings.push(args.map(String).join(' ').slice(0, 200));
+  };
+  const { warn, log } = console;
+  console.warn = collect;
+  console.log = collect;
   try {
-    const doc = await PDFDocument.load(buf, { ignoreEncryption: true, throwOnInvalidObject: false, updateMetadata: false });
-    return { found: readObjects(doc, topLevel, limits), error: null };
+    const doc = await PDFDocument.load(data, { ignoreEncryption: true, throwOnInvalidObject: false, updateMetadata: false });
+    return { found: readObjects(doc, topLevel, limits), error: null, warnings };
   } catch (e) {
-    return { found: null, error: e instanceof Error ? e.message.split('\n')[0].slice(0, 300) : String(e) };
+    return { found: null, error: e instanceof Error ? e.message.split('\n')[0].slice(0, 300) : String(e), warnings };
+  } finally {
+    console.warn = warn;
+    console.log = log;
   }
 }
 
@@ -53,12 +70,14 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
   ctx.signal.throwIfAborted();
 
   let found: ObjectFindings | null = null;
+  let parserWarnings: string[] = [];
   if (size > maxBytes) {
     partial = true;
     sections.push({ title: 'PDF too large for object analysis', body: `${size} bytes; only raw keyword counts are reported (limit ${maxBytes}).` });
   } else {
     const loaded = await loadObjects(blankJunk(buf, text, structure.headerOffset).data, structure.topLevelObjects, limits);
     found = loaded.found;
+    parserWarnings = loaded.warnings;
     if (loaded.error !== null) {
       partial = true;
       sections.push({ title: 'PDF objects could not be parsed', body: loaded.error, heuristic: { id: HEUR.UNPARSABLE } });
@@ -79,6 +98,12 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
   const total = inStreams ? addCounts(raw, inStreams) : raw;
   sections.push(keywordSection(raw, inStreams, total));
   sections.push(...structureSections(structure, raw, found));
+  if (parserWarnings.length) {
+    sections.push({
+      title: `Parser repairs (${parserWarnings.length}${parserWarnings.length >= 1000 ? '+' : ''})`, depth: 1, bodyFormat: 'TEXT',
+      body: [...new Set(parserWarnings)].slice(0, 50).join('\n'),
+    });
+  }
 
   // Children: scripts first, then embedded files.
   const extracted: ExtractedFile[] = [];
@@ -117,12 +142,10 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
   ]) if (s) sections.push(s);
 
   if (dropped && Object.values(dropped).some((n) => n > 0)) {
-    sections.push({
-      title: 'Encrypted content not shown', bodyFormat: 'KEY_VALUE', body: dropped, depth: 1,
-      // Placed right after the encryption section when there is one.
-    });
-    const at = sections.findIndex((s) => s.title === 'Encrypted document');
-    if (at >= 0) sections.splice(at + 1, 0, sections.pop()!);
+    // Shown right under the encryption section.
+    const section: OutputSection = { title: 'Encrypted content not shown', bodyFormat: 'KEY_VALUE', body: dropped, depth: 1 };
+    const at = sections.findIndex((x) => x.title === 'Encrypted document');
+    sections.splice(at >= 0 ? at + 1 : sections.length, 0, section);
   }
 
   const out: ServiceOutput = { sections, serviceToolVersion: TOOL_VERSION };

@@ -197,6 +197,8 @@ describe('PDF damaged or odd files', () => {
     const garbage = await run('garbage.pdf', Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(5000, 0xff), Buffer.from('1 0 obj << /JS (')]));
     assert.ok(section(garbage, /^PDFiD keyword counts$/));
     assert.ok(heuristicIds(garbage).includes(19), 'the /JS keyword alone still fires the JavaScript heuristic');
+    // pdf-lib's repair messages are reported in the result, not printed.
+    assert.match(String(section(garbage, /^Parser repairs/)?.body), /invalid object/i);
     const empty = await run('empty.pdf', '');
     assert.ok(section(empty, /^Document structure$/));
   });
