@@ -191,12 +191,29 @@ const replaces: Transform = {
 const JOIN = new RegExp(`(${LIT})\\s*-join\\s*${LIT}|-join\\s*(${LIT})|\\[string\\]::join\\(\\s*${LIT}\\s*,\\s*(${LIT})\\s*\\)`, 'gi');
 const joins: Transform = { name: 'join', apply: (s) => replaceAll(s, JOIN, (m) => (m[1] ?? m[2] ?? m[3])!) };
 
+// Automatic variables with fixed values, indexed to spell "iex" and the like without writing it.
+const KNOWN_VALUES: Record<string, string> = {
+  pshome: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0', shellid: 'Microsoft.PowerShell',
+  'env:comspec': 'C:\\Windows\\system32\\cmd.exe', 'env:public': 'C:\\Users\\Public',
+};
+const INDEXED = /\$(PSHome|ShellId|env:ComSpec|env:Public)\[(\s*-?\d+\s*(?:,\s*-?\d+\s*)*)\]/gi;
+const knownVariables: Transform = {
+  name: 'indexed automatic variables',
+  apply: (s, note) => replaceAll(s, INDEXED, (m) => {
+    const v = KNOWN_VALUES[m[1]!.toLowerCase()]!;
+    const chars = m[2]!.split(',').map((x) => Number(x.trim())).map((i) => v[i < 0 ? v.length + i : i]);
+    if (chars.some((c) => c === undefined)) return undefined;
+    note('characters taken from automatic variables');
+    return psQuote(chars.join(''));
+  }),
+};
+
 // A literal naming a command, invoked with & or . ("&('i'+'ex')"), is that command.
-const CALL_NAME = new RegExp(`(^|[\\s;|(])[&.]\\s*(${LIT})`, 'gm');
+const CALL_NAME = new RegExp(`(^|[\\s;|(])[&.]\\s*(?:\\(\\s*(${LIT})\\s*\\)|(${LIT}))`, 'gm');
 const callNames: Transform = {
   name: 'invoked names',
   apply: (s, note) => replaceAll(s, CALL_NAME, (m) => {
-    const v = litValue(m[2]!);
+    const v = litValue((m[2] ?? m[3])!);
     if (!/^[A-Za-z][\w-]*$/.test(v)) return undefined;
     note('command name built from strings');
     return `${m[1]}${v}`;
@@ -213,8 +230,9 @@ const typeNames: Transform = {
   }),
 };
 
-const IEX_ARG = new RegExp(`\\b(?:iex|Invoke-Expression)\\s*(?:-Command\\s+)?(?:\\(\\s*(${LIT})\\s*\\)|(${LIT}))`, 'gi');
-const IEX_PIPE = new RegExp(`(${LIT})\\s*\\|\\s*(?:iex|Invoke-Expression)\\b`, 'gi');
+// Not inside a literal or a longer name: the word must stand alone ("'iex'" is a string, "$iex" a variable).
+const IEX_ARG = new RegExp(`(?<![\\w'"$.\\-])(?:iex|Invoke-Expression)\\s*(?:-Command\\s+)?(?:\\(\\s*(${LIT})\\s*\\)|(${LIT}))`, 'gi');
+const IEX_PIPE = new RegExp(`(${LIT})\\s*\\|\\s*(?:iex|Invoke-Expression)(?![\\w'"-])`, 'gi');
 const invokeExpression: Transform = {
   name: 'Invoke-Expression',
   apply: (s, note) => {
@@ -228,5 +246,5 @@ const invokeExpression: Transform = {
 
 /** In the order one round applies them: decoding first, then the string algebra, then unwrapping. */
 export const POWERSHELL: Transform[] = [
-  encodedCommandStep, compressed, base64Strings, backticks, charArrays, treeConcat, concat, parens, formatOp, replaces, joins, callNames, typeNames, invokeExpression,
+  encodedCommandStep, compressed, base64Strings, backticks, charArrays, knownVariables, treeConcat, concat, parens, formatOp, replaces, joins, callNames, typeNames, invokeExpression,
 ];

@@ -18,6 +18,8 @@ export function powershellLayered(): string {
   return [
     `$cmd = ("{2}{0}{1}" -f 'ke-Ex','pression','Invo');`,
     `$s = ('HELLOxWORLD' -replace 'x','_').Replace('_', ' ');`,
+    `.($PSHome[4]+$PSHome[30]+'x') ('Write-Host ' + "'hi'");`,
+    `&($env:ComSpec[4,15,25]-Join'') 'Get-Date';`,
     `I\`E\`X (New-Object IO.StreamReader(New-Object IO.Compression.DeflateStream([IO.MemoryStream][Convert]::FromBase64String('${b64}'),[IO.Compression.CompressionMode]::Decompress))).ReadToEnd()`,
   ].join('\n');
 }

@@ -56,6 +56,8 @@ describe('Scripts deobfuscation', () => {
     const clean = child(out);
     assert.match(clean, /^\$cmd = 'Invoke-Expression';$/m);
     assert.match(clean, /^\$s = 'HELLO WORLD';$/m);
+    assert.match(clean, /^Write-Host 'hi';$/m);
+    assert.match(clean, /^Get-Date;$/m);
     assert.match(clean, /^Set-MpPreference -DisableRealtimeMonitoring \$true; Start-Process 'C:\\Users\\Public\\x.exe'$/m);
     const ids = heuristicIds(out);
     assert.ok(ids.includes(6) && ids.includes(4), ids.join(','));
