@@ -2,7 +2,7 @@
 // (where a byte scan sees nothing), then the object graph through pdf-lib: JavaScript with what triggers it,
 // automatic and Launch actions, embedded files, URIs, encryption and metadata. JavaScript and embedded files are
 // extracted as children so the script and file analysers see them.
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import type { ExtractedFile, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../service.js';
@@ -50,6 +50,17 @@ async function loadObjects(data: Buffer, topLevel: Set<string>, limits: Paramete
   }
 }
 
+async function readHead(path: string, max: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(max);
+    const { bytesRead } = await fh.read(b, 0, max, 0);
+    return b.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
 /** A name for a child file that cannot collide with another child or leave the work directory. */
 function childPath(dir: string, n: number, name: string): string {
   return join(dir, `${String(n).padStart(4, '0')}_${name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80) || 'file'}`);
@@ -57,13 +68,15 @@ function childPath(dir: string, n: number, name: string): string {
 
 export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<ServiceOutput> {
   const cfg = { ...manifest.config, ...task.serviceConfig };
-  const maxBytes = num(cfg, 'max_pdf_size_mb', 50) * 1024 * 1024;
-  const limits = { maxScriptBytes: num(cfg, 'max_js_bytes', 5 * 1024 * 1024), maxEmbedded: num(cfg, 'max_extracted', 50), maxUris: 1000 };
+  const maxBytes = Math.max(1024, Math.floor(num(cfg, 'max_pdf_size_mb', 50) * 1024 * 1024));
+  const maxExtracted = num(cfg, 'max_extracted', 50);
+  const limits = { maxScriptBytes: num(cfg, 'max_js_bytes', 5 * 1024 * 1024), maxScripts: maxExtracted, maxEmbedded: maxExtracted, maxUris: 1000 };
   const size = (await stat(ctx.filePath)).size;
   const sections: OutputSection[] = [];
   let partial = false;
 
-  const buf = await readFile(ctx.filePath);
+  // Past the size limit only the head is read and counted: the object graph needs the whole file.
+  const buf = size > maxBytes ? await readHead(ctx.filePath, maxBytes) : await readFile(ctx.filePath);
   const text = buf.toString('latin1');
   const structure = readStructure(text);
   const raw = countKeywords(text);
@@ -73,7 +86,7 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
   let parserWarnings: string[] = [];
   if (size > maxBytes) {
     partial = true;
-    sections.push({ title: 'PDF too large for object analysis', body: `${size} bytes; only raw keyword counts are reported (limit ${maxBytes}).` });
+    sections.push({ title: 'PDF too large for object analysis', body: `${size} bytes; only keyword counts of the first ${maxBytes} bytes are reported.` });
   } else {
     const loaded = await loadObjects(blankJunk(buf, text, structure.headerOffset).data, structure.topLevelObjects, limits);
     found = loaded.found;
@@ -150,6 +163,10 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
 
   const out: ServiceOutput = { sections, serviceToolVersion: TOOL_VERSION };
   if (extracted.length) out.extracted = extracted;
+  if (found && (found.scriptsSkipped > 0 || found.embeddedErrors.some((e) => e.includes('limit of')))) {
+    sections.push({ title: 'Extraction limit reached', body: `Scripts not extracted: ${found.scriptsSkipped}. Limit: ${maxExtracted} scripts and ${maxExtracted} embedded files.` });
+    partial = true;
+  }
   if (partial) out.partial = true;
   return out;
 }

@@ -17,6 +17,8 @@ export interface ObjectFindings {
   /** Serialised text of those objects, for keyword counting. */
   objectStreamText: string;
   scripts: Script[];
+  /** Scripts beyond the extraction limit (counted, not kept). */
+  scriptsSkipped: number;
   uris: string[];
   launches: Array<{ where: string; target: string }>;
   embedded: Embedded[];
@@ -28,7 +30,7 @@ export interface ObjectFindings {
   autoActions: string[];
 }
 
-export interface ObjectLimits { maxScriptBytes: number; maxEmbedded: number; maxUris: number }
+export interface ObjectLimits { maxScriptBytes: number; maxScripts: number; maxEmbedded: number; maxUris: number }
 
 const MAX_DEPTH = 32;
 const MAX_TREE_NODES = 10_000;
@@ -124,7 +126,7 @@ export function readObjects(doc: PDFDocument, topLevel: ReadonlySet<string>, lim
   const ctx = doc.context;
   const objects = ctx.enumerateIndirectObjects();
   const out: ObjectFindings = {
-    objectCount: objects.length, fromObjectStreams: 0, objectStreamText: '', scripts: [], uris: [], launches: [], embedded: [],
+    objectCount: objects.length, fromObjectStreams: 0, objectStreamText: '', scripts: [], scriptsSkipped: 0, uris: [], launches: [], embedded: [],
     embeddedErrors: [], encryption: encryptionOf(ctx, ctx.trailerInfo.Encrypt), info: {}, pageCount: null, autoActions: [],
   };
 
@@ -226,9 +228,9 @@ function collectScript(ctx: PDFContext, js: PDFObject, trigger: string, where: s
   if (truncated) code = code.slice(0, limits.maxScriptBytes);
   if (js instanceof PDFRef) where = `${where} (code in object ${js.objectNumber} ${js.generationNumber})`;
   // The same script reached twice (e.g. a shared action) is listed once; unreadable ones are told apart by place.
-  if (!out.scripts.some((s) => s.code === code && s.trigger === trigger && (code !== '' || s.where === where))) {
-    out.scripts.push({ trigger, where, code, truncated });
-  }
+  if (out.scripts.some((s) => s.code === code && s.trigger === trigger && (code !== '' || s.where === where))) return;
+  if (out.scripts.length >= limits.maxScripts) out.scriptsSkipped++;
+  else out.scripts.push({ trigger, where, code, truncated });
 }
 
 function launchTarget(ctx: PDFContext, d: PDFDict): string {
@@ -249,7 +251,10 @@ function launchTarget(ctx: PDFContext, d: PDFDict): string {
 function collectEmbedded(ctx: PDFContext, fs: PDFDict, ef: PDFDict, source: string, where: string, limits: ObjectLimits, out: ObjectFindings): void {
   const name = safeName(text(ctx.lookup(fs.get(N('UF')))) ?? text(ctx.lookup(fs.get(N('F')))) ?? '', `embedded_${out.embedded.length + 1}.bin`);
   const stream = ctx.lookup(ef.get(N('F')) ?? ef.get(N('UF')));
-  if (out.embedded.length >= limits.maxEmbedded) return;
+  if (out.embedded.length >= limits.maxEmbedded) {
+    out.embeddedErrors.push(`${name} (${where}): not extracted, limit of ${limits.maxEmbedded} files reached`);
+    return;
+  }
   const data = streamBytes(stream);
   if (!data) {
     out.embeddedErrors.push(`${name} (${where}): the stream could not be decoded`);

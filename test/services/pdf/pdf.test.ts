@@ -189,6 +189,19 @@ describe('PDF damaged or odd files', () => {
     assert.ok(heuristicIds(out).includes(32), 'data after %%EOF');
   });
 
+  it('keeps to the size and extraction limits', async () => {
+    const objects = Array.from({ length: 40 }, (_, i) => `${i + 1} 0 obj\n<< /S /JavaScript /JS (app.alert(${i});) >>\nendobj\n`).join('');
+    const many = Buffer.from(`%PDF-1.4\n${objects}trailer\n<< /Root 1 0 R >>\n%%EOF\n`);
+    const limited = await runOn(execute, scratch.dir, 'many.pdf', 'document/pdf', many, { max_extracted: 3 });
+    assert.equal((limited.extracted ?? []).length, 3);
+    assert.match(String(section(limited, /^Extraction limit reached$/)!.body), /Scripts not extracted: 37/);
+    assert.equal(limited.partial, true);
+    const big = await runOn(execute, scratch.dir, 'big.pdf', 'document/pdf', many, { max_pdf_size_mb: 0.001 });
+    assert.ok(section(big, /^PDF too large/));
+    assert.equal(big.partial, true);
+    assert.ok(count(big, '/JS').raw > 0 && count(big, '/JS').raw < 40, 'only the head is counted');
+  });
+
   it('gives a partial result on a truncated file and on garbage, never an exception', async () => {
     const pdf = await openActionPdf();
     const truncated = await run('cut.pdf', pdf.subarray(0, Math.floor(pdf.length / 2)));
