@@ -1,7 +1,7 @@
 // PowerShell deobfuscation steps. Each works on string literals it can read with certainty (single-quoted, or
 // double-quoted without variables or escapes) and leaves everything else untouched, so a step never invents code.
 import { gunzipSync, inflateRawSync } from 'node:zlib';
-import { psQuote, treeConcat } from './pstree.js';
+import { foldedByTree, psQuote, treeConcat } from './pstree.js';
 import { charOf, evalInt, looksLikeText, MAX_VALUE, replaceAll, replaceFits, type Transform } from './transform.js';
 
 // Single-quoted ('' is a quote) or plain double-quoted literal.
@@ -124,10 +124,10 @@ const CONCAT = new RegExp(`${LIT}(?:\\s*\\+\\s*${LIT}(?!\\s*[.[]))+`, 'g');
 const LIT_G = new RegExp(LIT, 'g');
 const concat: Transform = {
   name: 'concatenation',
-  apply: (s, note) => replaceAll(s, CONCAT, (m) => {
+  apply: (s, note) => (foldedByTree(s) ? s : replaceAll(s, CONCAT, (m) => {
     note('string concatenation');
     return psQuote([...m[0].matchAll(LIT_G)].map((t) => litValue(t[0])).join(''));
-  }),
+  })),
 };
 
 // Parentheses around one literal, after an operator or at the start of an argument (not a method call's).

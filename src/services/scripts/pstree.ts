@@ -68,12 +68,24 @@ export function loadPowerShellGrammar(): Promise<void> {
 
 export const grammarLoaded = () => parser !== undefined;
 
+let lastClean: string | undefined;
+/**
+ * Whether the tree step has already folded every sum in this exact text: it parsed without errors (or held no
+ * literal sums at all). The regex step then has nothing left to do and must not second-guess the grammar.
+ */
+export const foldedByTree = (text: string) => lastClean === text;
+
 const ADDITIVE = new Set(['additive_expression', 'additive_argument_expression']);
 
 /** The value of a plain string literal operand (through the grammar's single-child wrappers), or undefined. */
 function literal(n: TsNode): string | undefined {
   let cur = n;
   while (cur.type !== 'string_literal') {
+    // ('abc') is as constant as 'abc'.
+    if (cur.type === 'parenthesized_expression' && cur.childCount === 3 && cur.namedChildCount === 1) {
+      cur = cur.namedChildren[0]!;
+      continue;
+    }
     if (cur.namedChildCount !== 1 || cur.childCount !== 1) return undefined;
     cur = cur.namedChildren[0]!;
   }
@@ -141,15 +153,20 @@ const MAX_PARSE = 2 * 1024 * 1024;
 /** Folds literal sums on the syntax tree; undefined when the grammar is not loaded. */
 export function foldConcatenation(text: string): { text: string; folded: number } | undefined {
   if (!parser || text.length > MAX_PARSE) return undefined;
-  if (!CANDIDATE.test(text)) return { text, folded: 0 };
+  if (!CANDIDATE.test(text)) {
+    lastClean = text;
+    return { text, folded: 0 };
+  }
   const tree = parser.parse(text);
   if (!tree) return undefined;
   try {
     const edits: Edit[] = [];
     collect(tree.rootNode, edits);
-    if (!edits.length) return { text, folded: 0 };
     // tree-sitter offsets are UTF-16 code units for JavaScript strings, the same as String.slice.
-    return { text: applyEdits(text, edits), folded: edits.length };
+    const out = applyEdits(text, edits);
+    // Folding only literals keeps the syntax valid: a text that parsed cleanly still does after it.
+    lastClean = tree.rootNode.hasError ? undefined : out;
+    return { text: out, folded: edits.length };
   } finally {
     tree.delete();
   }

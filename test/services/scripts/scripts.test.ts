@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { execute, manifest } from '../../../src/services/scripts/index.js';
+import { foldConcatenation, loadPowerShellGrammar } from '../../../src/services/scripts/pstree.js';
 import type { ServiceOutput } from '../../../src/services/service.js';
 import { allTags, heuristicIds, runOn, tempDir } from '../../helpers/service.js';
 import {
@@ -109,6 +110,17 @@ describe('Scripts deobfuscation', () => {
     const clean = child(out);
     assert.ok(clean.includes(VBS_INNER) && clean.includes(JS_INNER));
     assert.equal(out.extracted![0]!.name, 'x.deobfuscated.hta');
+  });
+
+  it('folds PowerShell sums on the syntax tree, respecting precedence', async () => {
+    await loadPowerShellGrammar();
+    const fold = (t: string) => foldConcatenation(t)!.text;
+    assert.equal(fold(`$a = 'a' + "b" + ('c')`), `$a = 'abc'`);
+    assert.equal(fold(`$a = 'x' + 'y'.ToUpper()`), `$a = 'x' + 'y'.ToUpper()`);
+    assert.equal(fold(`$a = 'a'+'b'+$x+'c'+'d'`), `$a = 'ab'+$x+'cd'`);
+    // A sum that may start with a number is only folded where it is certainly string concatenation.
+    assert.equal(fold(`$a = $n+'c'+'d'`), `$a = $n+'c'+'d'`);
+    assert.equal(fold(`Write-Host ('it''s' + ' fine')`), `Write-Host ('it''s fine')`);
   });
 
   it('stops nested encodings at the round limit and reports a partial result', async () => {
