@@ -244,7 +244,31 @@ const invokeExpression: Transform = {
   },
 };
 
+// $s = '...'; IEX $s: a variable assigned once, from a literal, runs that literal.
+const ASSIGN = new RegExp(`\\$(\\w{1,64})\\s*=\\s*(${LIT})\\s*(?=;|$)`, 'gm');
+const IEX_VAR = /(?<![\w'"$.\-])(?:iex|Invoke-Expression)\s*(?:-Command\s+)?(?:\(\s*\$(\w{1,64})\s*\)|\$(\w{1,64})\b)(?!\s*[.[])|\$(\w{1,64})\s*\|\s*(?:iex|Invoke-Expression)(?![\w'"-])/gi;
+const invokeVariable: Transform = {
+  name: 'Invoke-Expression of a variable',
+  apply: (s, note) => {
+    IEX_VAR.lastIndex = 0;
+    if (!IEX_VAR.test(s)) return s;
+    const values = new Map<string, string | null>();
+    for (const m of s.matchAll(ASSIGN)) {
+      const k = m[1]!.toLowerCase();
+      values.set(k, values.has(k) ? null : litValue(m[2]!));
+    }
+    return replaceAll(s, IEX_VAR, (m) => {
+      const k = (m[1] ?? m[2] ?? m[3])!.toLowerCase();
+      const v = values.get(k);
+      // Assigned more than once (or also some other way) means the value at this point is not certain.
+      if (typeof v !== 'string' || new RegExp(`\\$${k}\\s*[-+*/]?=`, 'gi').exec(s.replace(ASSIGN, '')) !== null) return undefined;
+      note('Invoke-Expression of a string', true);
+      return v;
+    });
+  },
+};
+
 /** In the order one round applies them: decoding first, then the string algebra, then unwrapping. */
 export const POWERSHELL: Transform[] = [
-  encodedCommandStep, compressed, base64Strings, backticks, charArrays, knownVariables, treeConcat, concat, parens, formatOp, replaces, joins, callNames, typeNames, invokeExpression,
+  encodedCommandStep, compressed, base64Strings, backticks, charArrays, knownVariables, treeConcat, concat, parens, formatOp, replaces, joins, callNames, typeNames, invokeExpression, invokeVariable,
 ];

@@ -58,4 +58,29 @@ const execute: Transform = {
   }),
 };
 
-export const VBSCRIPT: Transform[] = [continuations, chr, concat, functions, execute];
+// s = "...": Execute s — a variable assigned once, from a literal, runs that literal.
+const ASSIGN = new RegExp(`^[ \\t]*(?:Dim[ \\t]+\\w+[ \\t]*:[ \\t]*)?(\\w{1,64})[ \\t]*=[ \\t]*(${LIT})[ \\t]*$`, 'gim');
+const EXECUTE_VAR = /\b(?:Execute|ExecuteGlobal)\b[ \t]*(?:\([ \t]*(\w{1,64})[ \t]*\)|(\w{1,64}))[ \t]*$/gim;
+const executeVariable: Transform = {
+  name: 'Execute of a variable',
+  apply: (s, note) => {
+    EXECUTE_VAR.lastIndex = 0;
+    if (!EXECUTE_VAR.test(s)) return s;
+    const values = new Map<string, string | null>();
+    for (const m of s.matchAll(ASSIGN)) {
+      const k = m[1]!.toLowerCase();
+      values.set(k, values.has(k) ? null : litValue(m[2]!));
+    }
+    const others = s.replace(ASSIGN, '');
+    return replaceAll(s, EXECUTE_VAR, (m) => {
+      const k = (m[1] ?? m[2])!.toLowerCase();
+      const v = values.get(k);
+      // Assigned anywhere else (s = s & "...") means the value at this point is not certain.
+      if (typeof v !== 'string' || new RegExp(`(?:^|[\\s:])${k}[ \\t]*=`, 'im').test(others)) return undefined;
+      note('Execute/ExecuteGlobal of a string', true);
+      return v;
+    });
+  },
+};
+
+export const VBSCRIPT: Transform[] = [continuations, chr, concat, functions, execute, executeVariable];

