@@ -151,6 +151,7 @@ describe('Scripts deobfuscation', () => {
     for (const [name, type, data] of [
       ['cut.ps1', 'code/ps1', cut], ['garbage.js', 'code/javascript', garbage], ['bad.js', 'code/javascript', 'var a = ("x" + "y"; eval(String.fromCharCode(97,'],
       ['chain.ps1', 'code/ps1', chain], ['chars.vbs', 'code/vbs', 'x = Chr(99999999) & Chr(-1) & Chr('], ['b.bat', 'code/batch', '%a:~99,-99%^'],
+      ['tags.hta', 'code/hta', '<script>'.repeat(100_000)], ['parens.ps1', 'code/ps1', `[char[]](${'1,'.repeat(100_000)}`],
     ] as const) {
       const t0 = Date.now();
       const out = await runOn(execute, dir.dir, name, type, data);
