@@ -135,6 +135,7 @@ export async function startServer(
       ttl: config.submission.dtl,
       maxDtl: config.submission.maxDtl,
       allowUrlSubmissions: config.ui.allowUrlSubmissions,
+      urlServices: config.ui.urlSubmissionAutoServiceSelection,
     }),
     logger,
   };

@@ -48,6 +48,8 @@ export interface AssayConfig {
   ui: {
     fqdn: string;
     allowUrlSubmissions: boolean;
+    /** Services added to the selection of every URL submission (the downloader fetches the URL). */
+    urlSubmissionAutoServiceSelection: string[];
     allowRawDownloads: boolean;
     allowZipDownloads: boolean;
     readOnly: boolean;
@@ -63,6 +65,8 @@ export interface AssayConfig {
     workers: number | null;
     /** Memory ceiling of a worker when the manifest names none, MiB. */
     defaultMemoryMb: number;
+    /** Per-service configuration by service name, over the manifest's defaults (e.g. URLDownload's allow-list). */
+    config: Record<string, Record<string, unknown>>;
   };
   lists: {
     /** Tag values never reported as indicators, besides the safelist's tag items. */
@@ -104,13 +108,14 @@ export function defaultConfig(): AssayConfig {
     ui: {
       fqdn: 'localhost',
       allowUrlSubmissions: true,
+      urlSubmissionAutoServiceSelection: ['URLDownload'],
       allowRawDownloads: true,
       allowZipDownloads: true,
       readOnly: false,
       tos: null,
     },
     system: { organisation: 'ACME', type: 'production' },
-    services: { builtin: true, paths: [], workers: null, defaultMemoryMb: 1024 },
+    services: { builtin: true, paths: [], workers: null, defaultMemoryMb: 1024, config: {} },
     lists: { tagSafelist: DEFAULT_TAG_SAFELIST },
     ingester: { maxInflight: 64, samplingAt: { low: 10_000_000, medium: 2_000_000, high: 1_000_000, critical: 500_000 } },
   };

@@ -101,7 +101,7 @@ export function whoami(p: Principal, cfg: AssayConfig, settings: UserSettings): 
         tos: Boolean(cfg.ui.tos),
         tos_lockout: false,
         tos_lockout_notify: false,
-        url_submission_auto_service_selection: [],
+        url_submission_auto_service_selection: cfg.ui.urlSubmissionAutoServiceSelection,
       },
       user: {
         api_priv_map: apiPrivMap(cfg.auth.allowExtendedApikeys),

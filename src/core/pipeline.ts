@@ -43,6 +43,12 @@ export interface Pipeline {
 export async function openPipeline(config: AssayConfig, storage: Storage, intake: FileIntake, tmpDir: string, log: Logger): Promise<Pipeline> {
   const ds = storage.datastore;
   const registry = new ServiceRegistry(await discoverServices([...(config.services.builtin ? [BUILTIN_SERVICES_DIR] : []), ...config.services.paths]));
+  // The deployment's settings of each service, over its manifest's defaults.
+  for (const [name, settings] of Object.entries(config.services.config)) {
+    const svc = registry.get(name);
+    if (svc) svc.manifest.config = { ...svc.manifest.config, ...settings };
+    else log.warn({ service: name }, 'configuration given for a service that is not loaded');
+  }
   // YARA reads the deployed rules from files the host keeps current (see the signature API).
   const yara = registry.get('YARA');
   if (yara) {

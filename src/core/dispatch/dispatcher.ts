@@ -2,7 +2,7 @@
 // parallel, and all must finish before the next stage starts); files that services extract are analysed in
 // turn, within the depth and count limits. The finished submission records its results, errors and scores.
 import { EventEmitter } from 'node:events';
-import type { ServiceTask } from '../../services/service.js';
+import type { ServiceManifest, ServiceTask } from '../../services/service.js';
 import type { Collection, Datastore } from '../../store/datastore.js';
 import type { FileRecord } from '../files/file-record.js';
 import type { ErrorRecord } from '../results/model.js';
@@ -240,7 +240,7 @@ export class Dispatcher {
       maxFiles: p.max_extracted,
       deepScan: p.deep_scan,
       ignoreCache: p.ignore_cache,
-      serviceConfig: { ...(svc.manifest.config ?? {}), ...(p.service_spec[svc.manifest.name] ?? {}) },
+      serviceConfig: { ...(svc.manifest.config ?? {}), ...submitterSettings(svc.manifest, p.service_spec[svc.manifest.name]) },
       tempSubmissionData: tempData,
       tags: [...tags],
       metadata: run.sub.metadata,
@@ -264,3 +264,12 @@ export class Dispatcher {
   }
 }
 
+/**
+ * What a submitter may set for a service through `service_spec`: only the parameters its manifest offers. The
+ * rest of a service's configuration belongs to the deployment (an allow-list of internal hosts, say).
+ */
+function submitterSettings(manifest: ServiceManifest, spec: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!spec) return {};
+  const offered = new Set((manifest.submissionParams ?? []).map((sp) => sp.name));
+  return Object.fromEntries(Object.entries(spec).filter(([k]) => offered.has(k)));
+}

@@ -131,5 +131,7 @@ export async function loadManifest(modulePath: string): Promise<ServiceManifest>
   }
   const manifest = validateManifest(mod.manifest, abs);
   if (typeof mod.execute !== 'function') throw new ManifestError(abs, ['the module does not export an execute function']);
-  return manifest;
+  // A copy: the host adjusts a service's configuration per deployment, and the module object is shared by every
+  // server in the process.
+  return structuredClone(manifest);
 }

@@ -33,6 +33,8 @@ export interface InitOptions {
   ttl: number;
   maxDtl: number;
   allowUrlSubmissions: boolean;
+  /** Services added to the selection of a URL submission. */
+  urlServices?: readonly string[];
 }
 
 export interface InitializedSubmission {
@@ -103,6 +105,7 @@ export async function initSubmission(req: SubmissionRequest, user: Submitter, op
         if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(url)) throw badRequest('Url provided is invalid.', {});
         name = url;
         isUrl = true;
+        for (const svc of opts.urlServices ?? []) if (!params.services.selected.includes(svc)) params.services.selected.push(svc);
         params.description ||= `Inspection of URL: ${url}`;
         tmp = join(opts.tmpDir, `uri-${randomBytes(8).toString('hex')}`);
         await writeFile(tmp, uriFileContent(url));

@@ -20,11 +20,8 @@ describe('URL download through the real pipeline', () => {
     });
     await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
-    s = await startTestServer({ config: { services: { builtin: true, workers: 2 } } });
-    // The deployment's service configuration, as the host sets it on the registered manifest.
-    const svc = s.ctx.registry.get('URLDownload');
-    assert.ok(svc, 'URLDownload is registered');
-    svc.manifest.config = { ...svc.manifest.config, allow_hosts: ['127.0.0.1'] };
+    // The deployment allows the downloader to reach this loopback test server.
+    s = await startTestServer({ config: { services: { builtin: true, workers: 2, config: { URLDownload: { allow_hosts: ['127.0.0.1'] } } } } });
   });
   after(async () => {
     await s.stop();
@@ -34,11 +31,8 @@ describe('URL download through the real pipeline', () => {
 
   it('downloads the URL and shows the content as a child', { timeout: 180_000 }, async () => {
     const url = `${base}/x.ps1`;
-    const r = await call(s.url, '/api/v4/submit/', { method: 'POST', headers: adminHeaders, json: {
-      url,
-      // Internet Connected analysers run only when the submission asks for them, as in Assemblyline.
-      params: { services: { selected: ['Filtering', 'Antivirus', 'Static Analysis', 'Extraction', 'Networking', 'Internet Connected'] } },
-    } });
+    // The downloader joins the default selection of a URL submission by itself.
+    const r = await call(s.url, '/api/v4/submit/', { method: 'POST', headers: adminHeaders, json: { url } });
     assert.equal(r.status, 200, r.text);
     const sid = r.body.api_response.sid;
     let sub: any;
@@ -62,5 +56,29 @@ describe('URL download through the real pipeline', () => {
     const titles = dl.result.sections.map((x: any) => x.title_text);
     assert.ok(titles.includes('Response: HTTP 200'), titles.join(' | '));
     assert.ok(dl.response.extracted.some((e: any) => e.name === 'x.ps1'));
+  });
+
+  it('ignores a submitter trying to widen the allow-list through service_spec', { timeout: 180_000 }, async () => {
+    // A deployment that allows nothing internal; the submitter asks for the loopback test server anyway.
+    const strict = await startTestServer({ config: { services: { builtin: true, workers: 2 } } });
+    try {
+      const r = await call(strict.url, '/api/v4/submit/', { method: 'POST', headers: adminHeaders, json: {
+        url: `${base}/x.ps1`,
+        params: { service_spec: { URLDownload: { allow_hosts: ['127.0.0.1'], allow_networks: ['0.0.0.0/0'] } } },
+      } });
+      assert.equal(r.status, 200, r.text);
+      const sid = r.body.api_response.sid;
+      for (let i = 0; i < 900; i++) {
+        if ((await call(strict.url, `/api/v4/submission/is_completed/${sid}/`, { headers: adminHeaders })).body.api_response === true) break;
+        await sleep(200);
+      }
+      const tree = (await call(strict.url, `/api/v4/submission/tree/${sid}/`, { headers: adminHeaders })).body.api_response.tree;
+      const [[rootSha, root]] = Object.entries(tree) as Array<[string, any]>;
+      assert.deepEqual(root.children, {}, 'nothing was downloaded');
+      const file = (await call(strict.url, `/api/v4/submission/${sid}/file/${rootSha}/`, { headers: adminHeaders })).body.api_response;
+      assert.ok(file.results.some((x: any) => x.response.service_name === 'URLDownload'), 'the downloader ran and refused');
+    } finally {
+      await strict.stop();
+    }
   });
 });
