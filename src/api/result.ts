@@ -6,7 +6,10 @@ import { notFound } from '../core/errors.js';
 import { emptyResultFromKey, formatResult } from '../core/results/format.js';
 import { isEmptyResultKey } from '../core/results/keys.js';
 import type { ErrorRecord, ResultRecord } from '../core/results/model.js';
-import type { AppContext } from './context.js';
+import { SearchEngine } from '../core/search/engine.js';
+import { searchIndex } from '../core/search/indices.js';
+import { readerOf } from '../core/submission/access.js';
+import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 
 const view = { auth: { roles: ['submission_view' as const] } };
@@ -15,6 +18,7 @@ const keyOf = (req: { params: unknown }) => ((req.params as Record<string, strin
 export default async function resultRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const results = ctx.storage.datastore.collection<ResultRecord>('result');
   const errors = ctx.storage.datastore.collection<ErrorRecord>('error');
+  const errorSearch = new SearchEngine(ctx.storage.datastore);
   const result = async (key: string) => {
     if (isEmptyResultKey(key)) {
       const e = emptyResultFromKey(key);
@@ -56,6 +60,27 @@ export default async function resultRoutes(app: FastifyInstance, ctx: AppContext
 
   app.get('/api/v4/result/error/*', { schema: { tags: ['result'], summary: 'An error record by key', response: { 200: Enveloped(AnyJson) } }, config: view }, async (req, res) =>
     reply(res, await error(keyOf(req))),
+  );
+  app.get(
+    '/api/v4/error/list/',
+    {
+      schema: {
+        tags: ['result'], summary: 'Search the error records (newest first by default)',
+        querystring: Type.Object({
+          query: Type.Optional(Type.String()), offset: Type.Optional(Type.Integer({ minimum: 0 })), rows: Type.Optional(Type.Integer({ minimum: 0 })),
+          sort: Type.Optional(Type.String()), use_archive: Type.Optional(Type.String()), track_total_hits: Type.Optional(Type.String()),
+        }),
+        response: { 200: Enveloped(AnyJson) },
+      },
+      config: { auth: { roles: ['administration'] } },
+    },
+    async (req, res) => {
+      const q = req.query as { query?: string; offset?: number; rows?: number; sort?: string; track_total_hits?: string };
+      const track = q.track_total_hits === undefined ? undefined : q.track_total_hits === 'true' ? Number.MAX_SAFE_INTEGER : Number(q.track_total_hits);
+      return reply(res, await errorSearch.search(searchIndex('error')!, readerOf(principalOf(req)), {
+        query: q.query || '*:*', offset: q.offset ?? 0, rows: q.rows ?? 25, sort: q.sort, trackTotalHits: track,
+      }));
+    },
   );
   app.get('/api/v4/error/*', { schema: { tags: ['result'], summary: 'An error record by key', response: { 200: Enveloped(AnyJson) } }, config: view }, async (req, res) =>
     reply(res, await error(keyOf(req))),

@@ -2,6 +2,7 @@
 // heuristics, and the system settings and constants clients adapt to.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { CLASSIFICATION_DEFINITION } from '../core/classification.js';
 import { notFound } from '../core/errors.js';
 import type { RegisteredService } from '../core/dispatch/registry.js';
 import type { HeuristicRecord } from '../core/results/model.js';
@@ -109,6 +110,19 @@ export default async function serviceRoutes(app: FastifyInstance, ctx: AppContex
         'ui.ingest_max_priority': 250,
       });
     },
+  );
+
+  app.get(
+    '/api/v4/help/classification_definition/',
+    {
+      schema: {
+        tags: ['help'], summary: 'The classification scheme in force (levels, groups, what is restricted)',
+        querystring: Type.Object({ original: Type.Optional(Type.String({ description: 'the definition as configured (Assay ships no other form)' })) }),
+        response: { 200: Enveloped(AnyJson) },
+      },
+      config: { auth: { roles: [] } },
+    },
+    async (_req, res) => reply(res, CLASSIFICATION_DEFINITION),
   );
 
   app.get(

@@ -1,7 +1,7 @@
 // /api/v4/submission/: submission records and their results, as the Python client reads them.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { forbidden, notFound } from '../core/errors.js';
+import { badRequest, forbidden, notFound } from '../core/errors.js';
 import type { Principal } from '../core/auth/authenticator.js';
 import { accessFilter } from '../core/search/access.js';
 import { searchIndex } from '../core/search/indices.js';
@@ -37,6 +37,29 @@ export default async function submissionRoutes(app: FastifyInstance, ctx: AppCon
       const p = principalOf(req);
       if (sub.params.submitter !== p.user.uname && !p.roles.has('administration')) throw forbidden('You are not allowed to delete this submission.', { success: false });
       return reply(res, { success: await ctx.submissions.delete(sub.sid) });
+    },
+  );
+
+  app.put(
+    '/api/v4/submission/verdict/:sid/:verdict/',
+    {
+      schema: {
+        tags: ['submission'], summary: "Record the caller's verdict on a submission (malicious or non_malicious)",
+        params: Type.Object({ sid: Type.String({ minLength: 1, maxLength: 64 }), verdict: Type.String() }), response: { 200: Enveloped(Success) },
+      },
+      config: { auth: { roles: ['submission_manage'] } },
+    },
+    async (req, res) => {
+      const { verdict } = req.params as { verdict: string };
+      if (verdict !== 'malicious' && verdict !== 'non_malicious') throw badRequest(`Invalid verdict '${verdict}': use malicious or non_malicious`, { success: false });
+      const sub = await get(sidOf(req), req);
+      const uname = principalOf(req).user.uname;
+      const other = verdict === 'malicious' ? 'non_malicious' : 'malicious';
+      // A user holds one verdict on a submission: choosing one withdraws the other.
+      await ctx.submissions.update(sub.sid, (cur) =>
+        cur ? { ...cur, verdict: { ...cur.verdict, [verdict]: [...new Set([...cur.verdict[verdict], uname])], [other]: cur.verdict[other].filter((u) => u !== uname) } } : undefined,
+      );
+      return reply(res, { success: true });
     },
   );
 

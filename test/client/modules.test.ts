@@ -100,6 +100,10 @@ describe('client modules', () => {
     assert.ok(mine.items.some((i) => i.sid === exe.sid));
     const all = await client.submission.list({ rows: 100 });
     assert.ok(all.items.some((i) => i.sid === zip.sid));
+    assert.equal((await client.submission.setVerdict(exe.sid, 'malicious')).success, true);
+    assert.deepEqual((await client.submission(exe.sid)).verdict, { malicious: ['admin'], non_malicious: [] });
+    await client.submission.setVerdict(exe.sid, 'non_malicious');
+    assert.deepEqual((await client.submission(exe.sid)).verdict, { malicious: [], non_malicious: ['admin'] });
 
     const doomed = await client.submit({ content: 'to be deleted', fname: 'doomed.txt', wait: true });
     assert.equal((await client.submission.delete(doomed.sid)).success, true);
@@ -149,6 +153,8 @@ describe('client modules', () => {
     const many = await client.result.multipleKeys({ result: exe.results, error: [missing] });
     assert.deepEqual(Object.keys(many.result).sort(), [...exe.results].sort());
     assert.deepEqual(many.error, {});
+    const errors = await client.error.list({ query: '*:*', rows: 5 });
+    assert.ok(typeof errors.total === 'number' && Array.isArray(errors.items));
   });
 
   it('alert: an unknown alert is a 404 ClientError', async () => {
@@ -211,6 +217,8 @@ describe('client modules', () => {
     assert.ok('submission.max_file_size' in conf);
     const constants = await client.help.constants();
     assert.equal(typeof constants.max_priority, 'number');
+    const c12n = await client.help.classificationDefinition();
+    assert.equal(c12n.unrestricted, 'TLP:C');
     const tos = await client.help.tos();
     assert.ok(tos === null || typeof tos === 'string');
     const svcs = await client.service.list();

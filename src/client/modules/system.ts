@@ -7,7 +7,7 @@ export function helpModule(conn: Connection) {
     configuration: (): Promise<Record<string, unknown>> => conn.json({ method: 'GET', path: 'help/configuration/' }),
     constants: (): Promise<{ max_priority: number; priorities: Record<string, [number, number]>; file_types: [string, string[]][]; tag_types: string[]; [k: string]: unknown }> =>
       conn.json({ method: 'GET', path: 'help/constants/' }),
-    /** The classification definition (as the server holds it with `original`). Not every server has this route. */
+    /** The classification definition (as the server holds it with `original`). */
     classificationDefinition: (opts: { original?: boolean } = {}): Promise<Record<string, unknown>> =>
       conn.json({ method: 'GET', path: 'help/classification_definition/', query: { original: opts.original || undefined } }),
     /** Terms of service (markdown), or null when there are none. */
