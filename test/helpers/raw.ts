@@ -91,3 +91,23 @@ export async function pythonClientSession(base: string, user: string, apikey: st
     },
   };
 }
+
+/**
+ * Ingests one file the way the Python client does (multipart, a notification queue) and waits for its
+ * notification message; fails when it does not come within `timeoutMs`.
+ */
+export async function ingestAndWait(
+  client: Awaited<ReturnType<typeof pythonClientSession>>, name: string, bytes: Buffer, queue: string, timeoutMs = 120_000,
+): Promise<any> {
+  const r = await client.postMultipart('/api/v4/ingest/', [
+    { name: 'json', value: JSON.stringify({ name, metadata: {}, type: 'AL_CLIENT', notification_queue: queue }) },
+    { name: 'bin', value: bytes, filename: name },
+  ]);
+  if (r.status !== 200) throw new Error(`ingest answered ${r.status}: ${r.raw.toString()}`);
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    const [msg] = (await client.get(`/api/v4/ingest/get_message_list/${queue}/`)).body.api_response;
+    if (msg) return msg;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error(`no notification for ${name} on ${queue}`);
+}

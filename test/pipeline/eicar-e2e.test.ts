@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
-import { pythonClientSession } from '../helpers/raw.js';
+import { ingestAndWait, pythonClientSession } from '../helpers/raw.js';
 import { ADMIN_APIKEY, startTestServer, type TestServer } from '../helpers/server.js';
 
 // The EICAR anti-virus test file, assembled here so no scanner flags this source file.
@@ -40,17 +40,7 @@ describe('EICAR in a protected zip in a 7z, end to end', () => {
     const bytes = readFileSync(join(dir, 'outer.7z'));
 
     const client = await pythonClientSession(s.url, 'admin', ADMIN_APIKEY);
-    const r = await client.postMultipart('/api/v4/ingest/', [
-      { name: 'json', value: JSON.stringify({ name: 'outer.7z', metadata: {}, type: 'AL_CLIENT', notification_queue: 'eicar' }) },
-      { name: 'bin', value: bytes, filename: 'outer.7z' },
-    ]);
-    assert.equal(r.status, 200, r.raw.toString());
-    let msg: any;
-    for (let i = 0; i < 600 && !msg; i++) {
-      [msg] = (await client.get('/api/v4/ingest/get_message_list/eicar/')).body.api_response;
-      if (!msg) await sleep(100);
-    }
-    assert.ok(msg, 'notified');
+    const msg = await ingestAndWait(client, 'outer.7z', bytes, 'eicar');
     assert.ok(msg.score >= 1000, `score ${msg.score}`);
     const tree = (await client.get(`/api/v4/submission/tree/${msg.submission.sid}/`)).body.api_response.tree;
     const [outer] = Object.values(tree) as any[];

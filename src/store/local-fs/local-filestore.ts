@@ -53,28 +53,12 @@ export class LocalFilestore implements Filestore {
     const tmp = join(this.tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
     if (opts.verified && source instanceof Uint8Array) {
       // Bytes the caller has just hashed: one write and a rename (cheaper than asking first whether it exists).
-      try {
-        await writeFile(tmp, source, { flag: 'wx' });
-        await this.shardDir(sha256);
-        await rename(tmp, dest);
-      } catch (err) {
-        await rm(tmp, { force: true });
-        throw err;
-      }
-      return;
+      return this.placeVia(tmp, sha256, () => writeFile(tmp, source, { flag: 'wx' }));
     }
     if (await this.exists(sha256)) return; // content-addressed: same name, same bytes
     if (opts.verified && isPath) {
       // Bytes the caller has just hashed: a copy (a reflink where the filesystem can) and a rename.
-      try {
-        await copyFile(source.path, tmp, constants.COPYFILE_FICLONE);
-        await this.shardDir(sha256);
-        await rename(tmp, dest);
-      } catch (err) {
-        await rm(tmp, { force: true });
-        throw err;
-      }
-      return;
+      return this.placeVia(tmp, sha256, () => copyFile(source.path, tmp, constants.COPYFILE_FICLONE));
     }
     const hash = createHash('sha256');
     const input: Readable =
@@ -89,12 +73,19 @@ export class LocalFilestore implements Filestore {
         cb(null, chunk);
       },
     });
-    try {
+    return this.placeVia(tmp, sha256, async () => {
       await pipeline(input, hasher, createWriteStream(tmp, { flags: 'wx' }));
       const actual = hash.digest('hex');
       if (actual !== sha256) throw new HashMismatchError(sha256, actual);
+    });
+  }
+
+  /** Writes the temporary file with `write`, then renames it into place; the temporary file never outlives a failure. */
+  private async placeVia(tmp: string, sha256: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
       await this.shardDir(sha256);
-      await rename(tmp, dest);
+      await rename(tmp, this.pathOf(sha256));
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;

@@ -3,7 +3,7 @@
 // opens the zip with it, and the file tree shows e-mail → zip → inner file.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { pythonClientSession } from '../../helpers/raw.js';
+import { ingestAndWait, pythonClientSession } from '../../helpers/raw.js';
 import { ADMIN_APIKEY, startTestServer, type TestServer } from '../../helpers/server.js';
 import { INNER_NAME, ZIP_PASSWORD, emlWithZip, protectedZip } from './build.js';
 
@@ -21,17 +21,7 @@ describe('E-mail with a protected zip, end to end', () => {
   it('extracts the zip from the e-mail and opens it with the password from the body', { timeout: 120_000 }, async () => {
     const bytes = emlWithZip(await protectedZip());
     const client = await pythonClientSession(s.url, 'admin', ADMIN_APIKEY);
-    const r = await client.postMultipart('/api/v4/ingest/', [
-      { name: 'json', value: JSON.stringify({ name: 'overdue.eml', metadata: {}, type: 'AL_CLIENT', notification_queue: 'email-e2e' }) },
-      { name: 'bin', value: bytes, filename: 'overdue.eml' },
-    ]);
-    assert.equal(r.status, 200, r.raw.toString());
-    let msg: any;
-    for (let i = 0; i < 600 && !msg; i++) {
-      [msg] = (await client.get('/api/v4/ingest/get_message_list/email-e2e/')).body.api_response;
-      if (!msg) await sleep(100);
-    }
-    assert.ok(msg, 'notified');
+    const msg = await ingestAndWait(client, 'overdue.eml', bytes, 'email-e2e');
     const sid = msg.submission.sid;
     const tree = (await client.get(`/api/v4/submission/tree/${sid}/`)).body.api_response.tree;
     const [eml] = Object.values(tree) as any[];

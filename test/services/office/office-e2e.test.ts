@@ -3,7 +3,7 @@
 // macro source appears as a child in the file tree.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { pythonClientSession } from '../../helpers/raw.js';
+import { ingestAndWait, pythonClientSession } from '../../helpers/raw.js';
 import { ADMIN_APIKEY, startTestServer, type TestServer } from '../../helpers/server.js';
 import { autoOpenDocument } from './build.js';
 
@@ -21,17 +21,7 @@ describe('AutoOpen macro document, end to end', () => {
   it('scores in the malicious band with the macro extracted', { timeout: 120_000 }, async () => {
     const bytes = autoOpenDocument();
     const client = await pythonClientSession(s.url, 'admin', ADMIN_APIKEY);
-    const r = await client.postMultipart('/api/v4/ingest/', [
-      { name: 'json', value: JSON.stringify({ name: 'invoice.doc', metadata: {}, type: 'AL_CLIENT', notification_queue: 'office' }) },
-      { name: 'bin', value: bytes, filename: 'invoice.doc' },
-    ]);
-    assert.equal(r.status, 200, r.raw.toString());
-    let msg: any;
-    for (let i = 0; i < 600 && !msg; i++) {
-      [msg] = (await client.get('/api/v4/ingest/get_message_list/office/')).body.api_response;
-      if (!msg) await sleep(100);
-    }
-    assert.ok(msg, 'notified');
+    const msg = await ingestAndWait(client, 'invoice.doc', bytes, 'office');
     console.log(`AutoOpen document end to end: submission score ${msg.score}`);
     assert.ok(msg.score >= 1000, `score ${msg.score}`);
     const tree = (await client.get(`/api/v4/submission/tree/${msg.submission.sid}/`)).body.api_response.tree;

@@ -2,7 +2,7 @@
 // at suspicious or worse, and its scripts appear in the file tree as children.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { pythonClientSession } from '../../helpers/raw.js';
+import { ingestAndWait, pythonClientSession } from '../../helpers/raw.js';
 import { ADMIN_APIKEY, startTestServer, type TestServer } from '../../helpers/server.js';
 import { openActionPdf } from './build.js';
 
@@ -20,17 +20,7 @@ describe('PDF with OpenAction JavaScript, end to end', () => {
   it('scores at least 300 and shows the scripts as children', { timeout: 120_000 }, async () => {
     const bytes = await openActionPdf();
     const client = await pythonClientSession(s.url, 'admin', ADMIN_APIKEY);
-    const r = await client.postMultipart('/api/v4/ingest/', [
-      { name: 'json', value: JSON.stringify({ name: 'invoice.pdf', metadata: {}, type: 'AL_CLIENT', notification_queue: 'pdf-e2e' }) },
-      { name: 'bin', value: bytes, filename: 'invoice.pdf' },
-    ]);
-    assert.equal(r.status, 200, r.raw.toString());
-    let msg: any;
-    for (let i = 0; i < 600 && !msg; i++) {
-      [msg] = (await client.get('/api/v4/ingest/get_message_list/pdf-e2e/')).body.api_response;
-      if (!msg) await sleep(100);
-    }
-    assert.ok(msg, 'notified');
+    const msg = await ingestAndWait(client, 'invoice.pdf', bytes, 'pdf-e2e');
     assert.ok(msg.score >= 300, `score ${msg.score}`);
     const tree = (await client.get(`/api/v4/submission/tree/${msg.submission.sid}/`)).body.api_response.tree;
     const [pdf] = Object.values(tree) as any[];

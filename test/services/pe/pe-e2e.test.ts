@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parsePe } from '../../../src/services/pe/index.js';
-import { pythonClientSession } from '../../helpers/raw.js';
+import { ingestAndWait, pythonClientSession } from '../../helpers/raw.js';
 import { ADMIN_APIKEY, startTestServer, type TestServer } from '../../helpers/server.js';
 import { buildInjector, GCC, have } from './mingw.js';
 
@@ -45,17 +45,7 @@ describe('PE analyser end to end', () => {
     assert.ok(pe.isPe && pe.imphash);
 
     const client = await pythonClientSession(s.url, 'admin', ADMIN_APIKEY);
-    const r = await client.postMultipart('/api/v4/ingest/', [
-      { name: 'json', value: JSON.stringify({ name: 'updater.exe', metadata: {}, type: 'AL_CLIENT', notification_queue: 'pe' }) },
-      { name: 'bin', value: bytes, filename: 'updater.exe' },
-    ]);
-    assert.equal(r.status, 200, r.raw.toString());
-    let msg: any;
-    for (let i = 0; i < 600 && !msg; i++) {
-      [msg] = (await client.get('/api/v4/ingest/get_message_list/pe/')).body.api_response;
-      if (!msg) await sleep(100);
-    }
-    assert.ok(msg, 'notified');
+    const msg = await ingestAndWait(client, 'updater.exe', bytes, 'pe');
     assert.ok(msg.score >= 300, `score ${msg.score}`);
 
     const full = (await client.get(`/api/v4/submission/full/${msg.submission.sid}/`)).body.api_response;

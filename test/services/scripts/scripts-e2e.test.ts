@@ -2,7 +2,7 @@
 // built-in analysers, it lands in the malicious band and the file tree shows the deobfuscated script.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { pythonClientSession } from '../../helpers/raw.js';
+import { ingestAndWait, pythonClientSession } from '../../helpers/raw.js';
 import { ADMIN_APIKEY, startTestServer, type TestServer } from '../../helpers/server.js';
 import { powershellOneLiner } from './samples.js';
 
@@ -17,17 +17,7 @@ describe('Scripts through the real pipeline', () => {
 
   it('scores the encoded hidden download cradle as malicious', { timeout: 180_000 }, async () => {
     const client = await pythonClientSession(s.url, 'admin', ADMIN_APIKEY);
-    const r = await client.postMultipart('/api/v4/ingest/', [
-      { name: 'json', value: JSON.stringify({ name: 'update.ps1', metadata: {}, type: 'AL_CLIENT', notification_queue: 'scripts' }) },
-      { name: 'bin', value: Buffer.from(powershellOneLiner()), filename: 'update.ps1' },
-    ]);
-    assert.equal(r.status, 200, r.raw.toString());
-    let msg: any;
-    for (let i = 0; i < 1200 && !msg; i++) {
-      [msg] = (await client.get('/api/v4/ingest/get_message_list/scripts/')).body.api_response;
-      if (!msg) await sleep(100);
-    }
-    assert.ok(msg, 'notified');
+    const msg = await ingestAndWait(client, 'update.ps1', Buffer.from(powershellOneLiner()), 'scripts', 120000);
     assert.ok(msg.score >= 1000, `score ${msg.score}`);
 
     const sid = msg.submission.sid;
