@@ -32,15 +32,28 @@ export function defaultUserSettings(): UserSettings {
 
 const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** How long settings read from the datastore are reused: every submission reads them, few requests change them. */
+const CACHE_MS = 5_000;
+const CACHE_SIZE = 10_000;
+
 export class UserSettingsStore {
   private readonly col: Collection<UserSettings>;
+  // Changes made through this process are seen at once; another process's within CACHE_MS.
+  private readonly cache = new Map<string, { settings: UserSettings; until: number }>();
 
   constructor(ds: Datastore) {
     this.col = ds.collection<UserSettings>('user_settings');
   }
 
   async get(uname: string): Promise<UserSettings> {
-    return { ...defaultUserSettings(), ...((await this.col.get(uname)) ?? {}) };
+    const now = Date.now();
+    const hit = this.cache.get(uname);
+    if (hit && hit.until > now) return { ...hit.settings };
+    const settings = { ...defaultUserSettings(), ...((await this.col.get(uname)) ?? {}) };
+    this.cache.delete(uname);
+    this.cache.set(uname, { settings, until: now + CACHE_MS });
+    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    return { ...settings };
   }
 
   /** Validate and store; unknown keys are ignored. */
@@ -68,10 +81,12 @@ export class UserSettingsStore {
       next.submission_profiles = data.submission_profiles as UserSettings['submission_profiles'];
     }
     await this.col.put(uname, next);
+    this.cache.delete(uname);
     return next;
   }
 
   async delete(uname: string): Promise<void> {
     await this.col.delete(uname);
+    this.cache.delete(uname);
   }
 }
