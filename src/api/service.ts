@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { CLASSIFICATION_DEFINITION } from '../core/classification.js';
 import { notFound } from '../core/errors.js';
 import type { RegisteredService } from '../core/dispatch/registry.js';
-import type { HeuristicRecord } from '../core/results/model.js';
+import { heuristicStat } from '../core/report/heuristic-stats.js';
+import type { HeuristicRecord, ResultRecord } from '../core/results/model.js';
 import { TAG_TYPE_LIST } from '../core/results/tags.js';
 import { SERVICE_CATEGORIES, SERVICE_STAGES } from '../services/service.js';
 import type { AppContext } from './context.js';
@@ -75,7 +76,8 @@ export default async function serviceRoutes(app: FastifyInstance, ctx: AppContex
       const { heur_id } = req.params as { heur_id: string };
       const h = await heuristics.get(heur_id);
       if (!h) throw notFound('Heuristic not found', {});
-      return reply(res, h);
+      const { heur_id: _id, name: _name, classification: _c, ...stats } = await heuristicStat(h, ctx.storage.datastore.collection<ResultRecord>('result'));
+      return reply(res, { ...h, stats });
     },
   );
 

@@ -135,6 +135,9 @@ describe('submission and result APIs', () => {
     const h = await call(s.url, '/api/v4/heuristics/SCORER.1/', { headers: adminHeaders });
     assert.equal(h.body.api_response.score, 1000);
     assert.deepEqual(h.body.api_response.attack_id, ['T1059']);
+    // Statistics over the stored results that raised it: at least the member's 1000-point result.
+    const st = h.body.api_response.stats;
+    assert.ok(st.count >= 1 && st.max === 1000 && st.last_hit, JSON.stringify(st));
     const cfg = await call(s.url, '/api/v4/help/configuration/', { headers: adminHeaders });
     assert.equal(cfg.body.api_response['submission.max_file_size'], s.config.submission.maxFileSize);
     assert.deepEqual(cfg.body.api_response['services.stages'].find((x: any) => x[0] === 'EXTRACT'), ['EXTRACT', ['Unzipper']]);

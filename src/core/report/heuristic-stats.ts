@@ -61,6 +61,21 @@ export function statsFor(heuristic: Pick<HeuristicRecord, 'heur_id' | 'name' | '
   };
 }
 
+/** Statistics of one heuristic, over the results that raised it (found through the heuristic index). */
+export async function heuristicStat(
+  heuristic: Pick<HeuristicRecord, 'heur_id' | 'name' | 'classification'>,
+  results: Pick<Collection<ResultRecord>, 'search'>,
+): Promise<HeuristicStat> {
+  const acc = new Map<string, Acc>();
+  const filter = { op: 'eq' as const, field: 'result.sections.heuristic.heur_id', value: heuristic.heur_id };
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await results.search({ filter, offset, limit: PAGE, fields: ['created', 'result.score', 'result.sections'], countTotal: false });
+    for (const r of page.items) accumulate(acc, r);
+    if (page.items.length < PAGE) break;
+  }
+  return statsFor(heuristic, acc.get(heuristic.heur_id));
+}
+
 /**
  * Statistics of every catalogue heuristic over every stored result, read a page at a time with only the fields
  * needed. Heuristics found in results but no longer in the catalogue are left out, as Assemblyline lists the
