@@ -6,7 +6,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseElf, type ElfInfo } from '../../../src/services/elf/parse.js';
-import { parseGolden, readSample, type Golden, type GoldenMap } from './yarax-out.js';
+import { readSample } from '../../helpers/yarax-samples.js';
+import { parseGolden, type Golden, type GoldenMap } from './yarax-out.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = resolve(root, '../shared/corpus/yarax-modules/elf');

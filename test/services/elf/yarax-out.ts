@@ -1,9 +1,6 @@
 // Reads the golden module outputs of the corpus (`<sha256>.out`): an indented YAML-like dump of a protobuf
 // message. Only what those files use is understood: nested maps, lists of maps or scalars, quoted strings with
 // \xNN escapes, decimal and hex integers, bare enum names and trailing `# comments`.
-import { existsSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { BlobReader, Uint8ArrayWriter, ZipReader } from '@zip.js/zip.js';
 
 export type Golden = string | number | Golden[] | { [k: string]: Golden };
 export type GoldenMap = { [k: string]: Golden };
@@ -73,49 +70,4 @@ export function parseGolden(text: string): GoldenMap {
   const lines = text.split('\n').filter((l) => l.trim() !== '').map((l) => ({ indent: l.length - l.trimStart().length, text: l.trim() }));
   if (!lines.length) return {};
   return parseBlock(lines, { i: 0 }, 0) as GoldenMap;
-}
-
-/** Decodes Intel HEX text (the form YARA-X keeps its test samples in): data, EOF and address records. */
-export function decodeIntelHex(text: string): Buffer {
-  const chunks: Array<[number, Buffer]> = [];
-  let base = 0;
-  let size = 0;
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (!line.startsWith(':')) continue;
-    const rec = Buffer.from(line.slice(1), 'hex');
-    const len = rec[0]!;
-    const addr = rec.readUInt16BE(1);
-    const type = rec[3]!;
-    const data = rec.subarray(4, 4 + len);
-    if (type === 0) {
-      chunks.push([base + addr, data]);
-      size = Math.max(size, base + addr + len);
-    } else if (type === 1) break;
-    else if (type === 2) base = data.readUInt16BE(0) * 16;
-    else if (type === 4) base = data.readUInt16BE(0) * 65536;
-  }
-  const out = Buffer.alloc(size);
-  for (const [at, data] of chunks) data.copy(out, at);
-  return out;
-}
-
-async function unzipSingle(path: string): Promise<Buffer> {
-  const zip = new ZipReader(new BlobReader(new Blob([readFileSync(path)])));
-  try {
-    const [entry] = await zip.getEntries();
-    if (entry && !entry.directory && entry.getData) return Buffer.from(await entry.getData(new Uint8ArrayWriter()));
-  } finally {
-    await zip.close();
-  }
-  // Fall back on 7z for entries zip.js cannot read.
-  const r = spawnSync('7z', ['x', '-so', path], { maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`cannot unpack ${path}`);
-  return r.stdout;
-}
-
-/** The sample bytes: `<base>.in` or the single entry of `<base>.in.zip`, decoded from Intel HEX. */
-export async function readSample(base: string): Promise<Buffer> {
-  const stored = existsSync(`${base}.in`) ? readFileSync(`${base}.in`) : await unzipSingle(`${base}.in.zip`);
-  return stored[0] === 0x3a ? decodeIntelHex(stored.toString('latin1')) : stored;
 }

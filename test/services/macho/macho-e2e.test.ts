@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { adminHeaders, call, startTestServer, type TestServer } from '../../helpers/server.js';
-import { readSample } from '../elf/yarax-out.js';
+import { readSample } from '../../helpers/yarax-samples.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const corpus = resolve(root, '../shared/corpus/yarax-modules/macho');

@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMacho, type MachoFile, type MachoInfo } from '../../../src/services/macho/parse.js';
-import { parseGolden, readSample, type Golden, type GoldenMap } from '../elf/yarax-out.js';
+import { readSample } from '../../helpers/yarax-samples.js';
+import { parseGolden, type Golden, type GoldenMap } from '../elf/yarax-out.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = resolve(root, '../shared/corpus/yarax-modules/macho');

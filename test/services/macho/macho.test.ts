@@ -10,7 +10,7 @@ import { parseMacho, parseMachoFile } from '../../../src/services/macho/parse.js
 import { suspiciousDylib } from '../../../src/services/macho/traits.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { allTags, heuristicIds, runOn, tempDir } from '../../helpers/service.js';
-import { readSample } from '../elf/yarax-out.js';
+import { readSample } from '../../helpers/yarax-samples.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const corpus = resolve(root, '../shared/corpus/yarax-modules/macho');

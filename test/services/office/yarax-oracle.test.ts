@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 import { displayName, isOle, openOle, type OleDoc } from '../../../src/services/office/ole.js';
 import { isZip, readPackage } from '../../../src/services/office/ooxml.js';
 import { readVbaProjects, type VbaProject } from '../../../src/services/office/vba-project.js';
-import { normaliseCode, parseOlecfOut, parseVbaOut, readSample } from './yarax.js';
+import { readSample } from '../../helpers/yarax-samples.js';
+import { normaliseCode, parseOlecfOut, parseVbaOut } from './yarax.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const corpus = resolve(root, '../shared/corpus/yarax-modules');

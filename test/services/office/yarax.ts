@@ -1,8 +1,5 @@
-// The YARA-X module outputs of the corpus, for the vba and olecf modules, and the samples next to them: Intel HEX
-// text inside a zip. Only the shapes these two modules print are read: scalars, lists of maps, lists of strings
-// and the `code: |` block literals of the vba module.
-import { readFileSync } from 'node:fs';
-import { BlobReader, Uint8ArrayWriter, ZipReader } from '@zip.js/zip.js';
+// The YARA-X module outputs of the corpus, for the vba and olecf modules. Only the shapes these two modules print
+// are read: scalars, lists of maps, lists of strings and the `code: |` block literals of the vba module.
 
 export interface VbaGolden {
   has_macros: boolean;
@@ -55,40 +52,4 @@ export function parseOlecfOut(text: string): OlecfGolden {
   const g: OlecfGolden = { is_olecf: /^is_olecf: true/m.test(text), streams: [] };
   for (const m of text.matchAll(/- name: (.*)\n\s+type: (\w+)\n\s+size: (\d+)/g)) g.streams.push({ name: unquote(m[1]!), type: m[2]!, size: Number(m[3]) });
   return g;
-}
-
-/** Decodes Intel HEX (data, extended segment/linear address and EOF records). */
-export function decodeIntelHex(text: string): Buffer {
-  const chunks: Array<[number, Buffer]> = [];
-  let base = 0;
-  let end = 0;
-  for (const line of text.split(/\r?\n/)) {
-    if (!line.startsWith(':')) continue;
-    const rec = Buffer.from(line.slice(1).trim(), 'hex');
-    const [len, type] = [rec[0]!, rec[3]!];
-    const data = rec.subarray(4, 4 + len);
-    if (type === 0x00) {
-      const at = base + rec.readUInt16BE(1);
-      chunks.push([at, data]);
-      end = Math.max(end, at + len);
-    } else if (type === 0x02) base = data.readUInt16BE(0) * 16;
-    else if (type === 0x04) base = data.readUInt16BE(0) * 65536;
-    else if (type === 0x01) break;
-  }
-  const out = Buffer.alloc(end);
-  for (const [at, d] of chunks) d.copy(out, at);
-  return out;
-}
-
-/** The sample of `<base>.in.zip` (or `<base>.in`), decoded from Intel HEX. */
-export async function readSample(base: string): Promise<Buffer> {
-  const reader = new ZipReader(new BlobReader(new Blob([readFileSync(`${base}.in.zip`)])), { useWebWorkers: false });
-  try {
-    const [entry] = await reader.getEntries();
-    if (!entry || entry.directory) throw new Error(`${base}.in.zip holds no file`);
-    const raw = Buffer.from(await entry.getData(new Uint8ArrayWriter()));
-    return raw[0] === 0x3a ? decodeIntelHex(raw.toString('latin1')) : raw;
-  } finally {
-    await reader.close();
-  }
 }

@@ -1,56 +1,11 @@
 // Field-by-field comparison of our parsePe result with YARA-X's pe module output for the same file. Returns one
 // line per disagreement; an empty list means every field both report agrees.
-import { readFile } from 'node:fs/promises';
-import { BlobReader, Uint8ArrayWriter, ZipReader } from '@zip.js/zip.js';
 import type { PeInfo } from '../../../src/services/pe/parse.js';
 import { MACHINES, SUBSYSTEMS } from '../../../src/services/pe/headers.js';
 import { importStrings } from '../../../src/services/pe/imports.js';
 import { RESOURCE_TYPES } from '../../../src/services/pe/resources.js';
 import { hash } from '../../../src/services/pe/bytes.js';
 import type { YMap, YValue } from './yarax-out.js';
-
-/**
- * The samples are stored as Intel HEX text (YARA-X keeps its test binaries that way): data records (type 00)
- * at addresses extended by segment (02) or linear (04) base records, until the end record (01).
- */
-export function decodeIntelHex(text: string): Uint8Array {
-  const chunks: Array<[number, Buffer]> = [];
-  let base = 0;
-  let size = 0;
-  for (const line of text.split(/\r?\n/)) {
-    if (!line.startsWith(':')) continue;
-    const rec = Buffer.from(line.slice(1).trim(), 'hex');
-    const len = rec[0];
-    const addr = rec.readUInt16BE(1);
-    const type = rec[3];
-    const data = rec.subarray(4, 4 + len);
-    if (type === 0) {
-      chunks.push([base + addr, data]);
-      size = Math.max(size, base + addr + len);
-    } else if (type === 1) break;
-    else if (type === 2) base = data.readUInt16BE(0) * 16;
-    else if (type === 4) base = data.readUInt16BE(0) * 65536;
-  }
-  const out = new Uint8Array(size);
-  for (const [at, data] of chunks) out.set(data, at);
-  return out;
-}
-
-/** The sample bytes of a YARA-X test zip (one Intel HEX entry). */
-export async function yaraxSample(path: string): Promise<Uint8Array> {
-  return decodeIntelHex(Buffer.from(await unzipSingle(path)).toString('latin1'));
-}
-
-export async function unzipSingle(path: string): Promise<Uint8Array> {
-  const reader = new ZipReader(new BlobReader(new Blob([await readFile(path)])));
-  try {
-    const [entry] = await reader.getEntries();
-    if (!entry || entry.directory || !entry.getData) throw new Error(`no file in ${path}`);
-    return await entry.getData(new Uint8ArrayWriter());
-  } finally {
-    await reader.close();
-  }
-}
 
 const num = (v: YValue | undefined): number | undefined =>
   typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;

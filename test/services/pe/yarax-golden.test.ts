@@ -12,7 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { execute, manifest, parsePe } from '../../../src/services/pe/index.js';
 import { runFile } from '../../helpers/service.js';
-import { compareWithYarax, unzipSingle, yaraxSample } from './compare.js';
+import { readSample, unzipSingle } from '../../helpers/yarax-samples.js';
+import { compareWithYarax } from './compare.js';
 import { parseYaraxOut } from './yarax-out.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -51,7 +52,7 @@ describe('PE parser agrees with YARA-X golden outputs', () => {
   const agreeing: string[] = [];
   for (const name of samples) {
     it(`${name.slice(0, 16)}: every field agrees`, async () => {
-      const bytes = await yaraxSample(join(dir, `${name}.in.zip`));
+      const bytes = await readSample(join(dir, name));
       const golden = parseYaraxOut(readFileSync(join(dir, `${name}.out`), 'utf8'));
       const pe = parsePe(bytes);
       assert.equal(golden.is_pe, true);
