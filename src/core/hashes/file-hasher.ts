@@ -41,6 +41,13 @@ export interface FileHasherOptions {
   expectedSize?: number;
 }
 
+/** Shannon entropy of a byte range, in bits per byte (see shannonEntropy). */
+export function bytesEntropy(bytes: Uint8Array): number {
+  const counts = new Uint32Array(256);
+  for (let i = 0; i < bytes.length; i++) counts[bytes[i]!]!++;
+  return shannonEntropy(counts, bytes.length);
+}
+
 /**
  * Shannon entropy in bits per byte from a byte histogram, following Assemblyline's calculation
  * (sum of p·log2(p) over byte values in increasing order, log2 taken as ln(p)/ln(2) like Python's

@@ -1,5 +1,6 @@
 // File digests: md5/sha1/sha256, ssdeep, TLSH and byte entropy in one streaming pass.
 export {
+  bytesEntropy,
   DEFAULT_CHUNK_SIZE,
   DEFAULT_HEADER_SIZE,
   FileHasher,

@@ -5,6 +5,7 @@
 // ids are offset by 100 so they never collide with Characterize's own shortcut heuristics (1-9).
 import { open } from 'node:fs/promises';
 import type { OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../service.js';
+import { shannonEntropy } from '../../core/hashes/file-hasher.js';
 import { checkFileName, extensionTypeMismatch } from './names.js';
 
 export const manifest: ServiceManifest = {
@@ -41,16 +42,6 @@ export const manifest: ServiceManifest = {
 const MIN_PARTITION = 256;
 const CHUNK = 1 << 20;
 
-export function shannon(counts: Uint32Array | number[], total: number): number {
-  if (total === 0) return 0;
-  let h = 0;
-  for (const c of counts) {
-    if (c === 0) continue;
-    const p = c / total;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
 
 /** Overall entropy and per-partition entropies, reading the file in chunks so large files stay cheap. */
 export async function partitionEntropy(path: string, size: number, partitions: number, signal?: AbortSignal):
@@ -74,15 +65,15 @@ export async function partitionEntropy(path: string, size: number, partitions: n
         total[b]!++;
         part[b]!++;
         if (++inPart === partSize) {
-          parts.push(shannon(part, inPart));
+          parts.push(shannonEntropy(part, inPart));
           part = new Uint32Array(256);
           inPart = 0;
         }
       }
       pos += bytesRead;
     }
-    if (inPart > 0) parts.push(shannon(part, inPart));
-    return { entropy: shannon(total, pos), parts };
+    if (inPart > 0) parts.push(shannonEntropy(part, inPart));
+    return { entropy: shannonEntropy(total, pos), parts };
   } finally {
     await fh.close();
   }

@@ -49,15 +49,4 @@ export class Reader {
 }
 
 /** Shannon entropy of a byte range, in bits per byte. */
-export function entropy(data: Uint8Array): number {
-  if (data.length === 0) return 0;
-  const counts = new Uint32Array(256);
-  for (const b of data) counts[b]!++;
-  let h = 0;
-  for (const c of counts) {
-    if (c === 0) continue;
-    const p = c / data.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
+export { bytesEntropy as entropy } from '../../core/hashes/file-hasher.js';

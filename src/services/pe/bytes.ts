@@ -62,17 +62,6 @@ export function hash(alg: 'md5' | 'sha1' | 'sha256', data: Bytes | string): stri
 }
 
 /** Shannon entropy in bits per byte. */
-export function entropy(b: Bytes): number {
-  if (b.length === 0) return 0;
-  const counts = new Uint32Array(256);
-  for (let i = 0; i < b.length; i++) counts[b[i]]++;
-  let h = 0;
-  for (const c of counts) {
-    if (c === 0) continue;
-    const p = c / b.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
+export { bytesEntropy as entropy } from '../../core/hashes/file-hasher.js';
 
 export const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
