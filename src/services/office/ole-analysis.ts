@@ -8,7 +8,7 @@ import type { MacroFindings } from './macros.js';
 import { displayName, openOle, type OleDoc, type OleEntry } from './ole.js';
 import { isPe, parseOle10Native, payloadName } from './ole1.js';
 import { isZip } from './ooxml.js';
-import type { Report } from './report.js';
+import { reportEmbedded, type Report } from './report.js';
 import { EQUATION_CLSIDS } from './rtf.js';
 import { formatProp, parsePropertySet, SUMMARY_TAGS } from './summary.js';
 import { readVbaProjects } from './vba-project.js';
@@ -140,19 +140,7 @@ async function embedded(doc: OleDoc, report: Report): Promise<void> {
       rows.push({ storage: displayName(e.path), clsid: e.clsid ?? null, extracted_as: child ?? null });
     }
   }
-  if (rows.length) {
-    report.add({
-      title: 'Embedded objects', bodyFormat: 'TABLE', body: rows,
-      heuristic: peSig ? { id: HEUR.OLE10NATIVE, signatures: { embedded_pe_file: peSig } } : undefined,
-    });
-  }
-  if (equation) {
-    report.add({
-      title: 'Equation Editor object', bodyFormat: 'TEXT',
-      body: 'An Equation Editor 3.0 object is embedded (the component exploited by CVE-2017-11882 and CVE-2018-0802).',
-      heuristic: { id: HEUR.MALICIOUS_CLSID, signatures: { equation_editor: 1 } }, tags: { 'file.ole.clsid': ['0002CE02-0000-0000-C000-000000000046'] },
-    });
-  }
+  reportEmbedded(report, rows, peSig, equation ? 1 : 0);
 }
 
 function wordDde(doc: OleDoc, report: Report): void {

@@ -7,7 +7,7 @@ import type { MacroFindings } from './macros.js';
 import { isOle, openOle } from './ole.js';
 import { isPe, parseOle10Native, payloadName } from './ole1.js';
 import { ddeLinks, fieldInstructions, readPackage, unescapeXml, type OoxmlPackage, type Relationship } from './ooxml.js';
-import type { Report } from './report.js';
+import { reportEmbedded, type Report } from './report.js';
 import { EQUATION_CLSIDS } from './rtf.js';
 import { ipRange } from '../frankenstrings/iocs.js';
 import { readVbaProjects } from './vba-project.js';
@@ -142,18 +142,7 @@ async function embeddings(pkg: OoxmlPackage, report: Report): Promise<void> {
     row.extracted_as = await report.child(p.name.split('/').pop()!, p.data, `Embedded part ${p.name}`) ?? null;
     rows.push(row);
   }
-  if (rows.length) {
-    report.add({
-      title: 'Embedded objects', bodyFormat: 'TABLE', body: rows,
-      heuristic: peSig ? { id: HEUR.OLE10NATIVE, signatures: { embedded_pe_file: peSig } } : undefined,
-    });
-  }
-  if (equation) {
-    report.add({
-      title: 'Equation Editor object', bodyFormat: 'TEXT', body: 'An embedded Equation Editor 3.0 object (CVE-2017-11882 / CVE-2018-0802 vector).',
-      heuristic: { id: HEUR.MALICIOUS_CLSID, signatures: { equation_editor: equation } }, tags: { 'file.ole.clsid': ['0002CE02-0000-0000-C000-000000000046'] },
-    });
-  }
+  reportEmbedded(report, rows, peSig, equation);
 }
 
 function dde(pkg: OoxmlPackage, report: Report): void {

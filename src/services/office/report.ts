@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExtractedFile, OutputSection } from '../service.js';
+import { HEUR } from './manifest.js';
 
 export const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
@@ -37,5 +38,25 @@ export class Report {
     await writeFile(path, data);
     this.extracted.push({ name: unique, path, description, parentRelation: 'EXTRACTED' });
     return unique;
+  }
+}
+
+/**
+ * The sections every container format ends with: the table of embedded objects (scored when one holds a PE) and
+ * the Equation Editor objects found (`equations` of them).
+ */
+export function reportEmbedded(report: Report, rows: object[], peSignatures: number, equations: number): void {
+  if (rows.length) {
+    report.add({
+      title: 'Embedded objects', bodyFormat: 'TABLE', body: rows,
+      heuristic: peSignatures ? { id: HEUR.OLE10NATIVE, signatures: { embedded_pe_file: peSignatures } } : undefined,
+    });
+  }
+  if (equations) {
+    report.add({
+      title: 'Equation Editor object', bodyFormat: 'TEXT',
+      body: 'An Equation Editor 3.0 object is embedded (the component exploited by CVE-2017-11882 and CVE-2018-0802).',
+      heuristic: { id: HEUR.MALICIOUS_CLSID, signatures: { equation_editor: equations } }, tags: { 'file.ole.clsid': ['0002CE02-0000-0000-C000-000000000046'] },
+    });
   }
 }
