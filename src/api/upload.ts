@@ -48,6 +48,7 @@ export async function readSubmissionRequest(
         let size = 0;
         let chunks: Buffer[] = [];
         let fh: FileHandle | undefined;
+        let head: Buffer | undefined;
         try {
           for await (const chunk of part.file as AsyncIterable<Buffer>) {
             hash.update(chunk);
@@ -59,6 +60,7 @@ export async function readSubmissionRequest(
               if (size > memoryBytes) {
                 // Too large to keep: what came so far and the rest go to a temporary file.
                 upload.path = join(tmpDir, `upload-${randomBytes(8).toString('hex')}`);
+                head = Buffer.concat(chunks, 64);
                 fh = await open(upload.path, 'wx');
                 await fh.writev(chunks);
                 chunks = [];
@@ -71,8 +73,7 @@ export async function readSubmissionRequest(
         if (part.file.truncated) throw fileTooBig(part.file.bytesRead, maxFileSize);
         const bytes = fh ? undefined : Buffer.concat(chunks, size);
         if (bytes) upload.bytes = bytes;
-        const head = bytes ? bytes.subarray(0, 64) : await readHead(upload.path!);
-        upload.digest = { sha256: hash.digest('hex'), size, head };
+        upload.digest = { sha256: hash.digest('hex'), size, head: head ?? bytes!.subarray(0, 64) };
       } else if (part.fieldname === 'json') {
         try {
           const parsed = JSON.parse(String(part.value));
@@ -88,14 +89,4 @@ export async function readSubmissionRequest(
     throw err;
   }
   return { data, upload, cleanup };
-}
-
-async function readHead(path: string): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const { buffer, bytesRead } = await fh.read(Buffer.alloc(64), 0, 64, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }

@@ -100,7 +100,10 @@ export async function openPipeline(config: AssayConfig, storage: Storage, intake
     { ...DEFAULT_INGESTER_CONFIG, ...config.ingester, maxFileSize: config.submission.maxFileSize },
     log,
   );
-  ingester.storeContent = (sha256, bytes) => storage.filestore.put(sha256, bytes, { verified: true });
+  // Sensors send the same file again and again: asking first is cheaper than writing it again.
+  ingester.storeContent = async (sha256, bytes) => {
+    if (!(await storage.filestore.exists(sha256))) await storage.filestore.put(sha256, bytes, { verified: true });
+  };
   ingester.prepareFile = async (file, p) => {
     await intake.recordStored(file.sha256, { name: file.name, classification: p.classification, ttlDays: p.ttl, ignoreSize: true });
   };
