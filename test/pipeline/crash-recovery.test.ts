@@ -1,5 +1,6 @@
 // Durability: SIGKILL the server in the middle of a 1,000-file ingest, start it again on the same data, and
-// every ingest that was answered with an ingest_id is notified exactly once.
+// every ingest that was answered with an ingest_id is notified exactly once (and one the server recorded just
+// before dying, its answer lost, at most once).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -79,21 +80,31 @@ describe('crash recovery', () => {
     }
     assert.equal(new Set(acked.values()).size, 1000, 'all 1,000 files acknowledged in the end');
 
+    // A request in flight at the kill may have been recorded with its answer lost on the way (the client saw the
+    // connection die): that ingest is notified too, once, and only for a file whose request went unanswered.
     const got = new Map<string, number>();
-    const deadline = Date.now() + 150_000;
-    while (got.size < acked.size && Date.now() < deadline) {
-      const r = await rawRequest(`${server.url}/api/v4/ingest/get_message_list/crashq/`, { headers: HEADERS });
-      for (const msg of r.body.api_response) {
-        assert.ok(acked.has(msg.ingest_id), 'only acknowledged ingests are notified');
+    const lostAnswers = new Set<string>();
+    const take = (msgs: any[]) => {
+      for (const msg of msgs) {
         got.set(msg.ingest_id, (got.get(msg.ingest_id) ?? 0) + 1);
-        assert.equal(msg.score, acked.get(msg.ingest_id)! % 10 === 0 ? 1000 : 0);
+        if (acked.has(msg.ingest_id)) {
+          assert.equal(msg.score, acked.get(msg.ingest_id)! % 10 === 0 ? 1000 : 0);
+        } else {
+          assert.ok(unanswered.includes(Number(msg.submission.metadata.n)), 'only acknowledged ingests, or ones whose answer the crash lost, are notified');
+          lostAnswers.add(msg.ingest_id);
+        }
       }
+    };
+    const notified = () => [...acked.keys()].filter((id) => got.has(id)).length;
+    const deadline = Date.now() + 150_000;
+    while (notified() < acked.size && Date.now() < deadline) {
+      take((await rawRequest(`${server.url}/api/v4/ingest/get_message_list/crashq/`, { headers: HEADERS })).body.api_response);
       await sleep(250);
     }
     await sleep(1000);
-    const late = await rawRequest(`${server.url}/api/v4/ingest/get_message_list/crashq/`, { headers: HEADERS });
-    for (const msg of late.body.api_response) got.set(msg.ingest_id, (got.get(msg.ingest_id) ?? 0) + 1);
-    assert.equal(got.size, acked.size, 'every acknowledged ingest was notified');
+    take((await rawRequest(`${server.url}/api/v4/ingest/get_message_list/crashq/`, { headers: HEADERS })).body.api_response);
+    assert.equal(notified(), acked.size, 'every acknowledged ingest was notified');
+    assert.ok(lostAnswers.size <= unanswered.length, 'at most the requests in flight at the kill');
     assert.deepEqual([...got.values()].filter((n) => n !== 1), [], 'each exactly once');
     server.child.kill('SIGTERM');
     assert.equal(await exitOf(server.child, 30_000), 0);
