@@ -135,7 +135,7 @@ export interface ServiceOutput {
 export interface ServiceContext {
   /** Local path of the file to analyse (read-only). */
   filePath: string;
-  /** A fresh directory for this task; write extracted files here. */
+  /** A fresh directory for this task, created when first read; write extracted files here. */
   workDir: string;
   /** Abort signal raised when the task's time is up. */
   signal: AbortSignal;

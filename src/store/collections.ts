@@ -171,9 +171,10 @@ export const INGEST: CollectionSpec = {
     state: { type: 'keyword', indexed: true },
     priority: { type: 'integer' },
     queued: { type: 'integer' },
-    scan_key: { type: 'keyword', indexed: true },
+    scan_key: { type: 'keyword' },
     sid: { type: 'keyword' },
   },
+  binary: 'content',
 };
 
 export const ALERT: CollectionSpec = {

@@ -96,6 +96,12 @@ export interface CollectionSpec {
   fields: Record<string, FieldSpec>;
   /** Families of fields named by prefix (e.g. every tag type under `result.sections.tags.`). */
   dynamic?: Array<{ prefix: string; spec: FieldSpec }>;
+  /**
+   * A top-level field holding bytes (a Buffer), kept beside the JSON document instead of inside it: bytes are
+   * then neither base64-encoded nor scanned by the document's expression indexes, and an update that leaves
+   * them alone does not write them again. The field cannot be filtered or sorted on.
+   */
+  binary?: string;
 }
 
 export interface Collection<T extends object> {

@@ -18,8 +18,14 @@ export interface Filestore {
   size(sha256: string): Promise<number | null>;
   delete(sha256: string): Promise<boolean>;
   /** A local path to read the blob from, downloading it to a temporary file if the engine is remote. */
-  localPath(sha256: string): Promise<{ path: string; release(): Promise<void> } | null>;
+  localPath(sha256: string): Promise<LocalFile | null>;
   close(): Promise<void>;
+}
+
+/** A blob readable at a local path until released. */
+export interface LocalFile {
+  path: string;
+  release(): Promise<void>;
 }
 
 export interface PutOptions {

@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { openSqlite, type SqliteHandle } from '../../src/store/sqlite/database.js';
-import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { migrate, MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { SqliteDatastore } from '../../src/store/sqlite/sqlite-datastore.js';
 import type { Collection } from '../../src/store/datastore.js';
 
@@ -110,6 +111,48 @@ describe('SQLite datastore', () => {
   it('deletes by filter', async () => {
     assert.equal(await users.deleteWhere({ op: 'range', field: 'n', gte: 45 }), 5);
     assert.equal(await users.count(), 45);
+  });
+
+  it('keeps a binary field as bytes beside the document', async () => {
+    interface Rec {
+      state: string;
+      scan_key: string;
+      content?: Buffer;
+    }
+    const ingest = new SqliteDatastore(db).collection<Rec>('ingest');
+    const bytes = Buffer.from([0, 1, 2, 0xff, 0x22, 0x5c]);
+    await ingest.put('a', { state: 'queued', scan_key: 'k1', content: bytes });
+    await ingest.putMany([['b', { state: 'queued', scan_key: 'k2' }]]);
+    const stored = db.prepare('SELECT doc, bin FROM c_ingest WHERE id = ?').get('a') as { doc: string; bin: Buffer };
+    assert.deepEqual(JSON.parse(stored.doc), { state: 'queued', scan_key: 'k1' }, 'the bytes are not in the JSON document');
+    assert.deepEqual(stored.bin, bytes);
+    assert.deepEqual((await ingest.get('a'))?.content, bytes);
+    assert.equal((await ingest.get('b'))?.content, undefined);
+    // An update that keeps the bytes rewrites only the document; one that drops them clears them.
+    await ingest.update('a', (cur) => (cur ? { ...cur, state: 'scanning' } : undefined));
+    assert.deepEqual(await ingest.get('a'), { state: 'scanning', scan_key: 'k1', content: bytes });
+    const found = await ingest.search({ filter: { op: 'eq', field: 'state', value: 'scanning' } });
+    assert.deepEqual(found.items, [{ state: 'scanning', scan_key: 'k1', content: bytes, id: 'a' }]);
+    assert.deepEqual((await ingest.getMany(['a', 'b'])).get('a')?.content, bytes);
+    await ingest.update('a', (cur) => (cur ? { state: cur.state, scan_key: cur.scan_key } : undefined));
+    assert.equal((await ingest.get('a'))?.content, undefined);
+    await assert.rejects(ingest.put('c', { state: 'queued', scan_key: 'k3', content: 'text' as unknown as Buffer }), /must hold bytes/);
+  });
+
+  it('moves the base64 content of ingests from before the binary column into it', () => {
+    const old = new Database(':memory:');
+    for (const m of MIGRATIONS.filter((x) => x.version < 9)) m.up(old);
+    old.pragma('user_version = 8');
+    const content = Buffer.from('MZ\x00 old ingest');
+    old.prepare('INSERT INTO c_ingest (id, doc) VALUES (?, ?)').run('i1', JSON.stringify({ state: 'queued', content: content.toString('base64') }));
+    old.prepare('INSERT INTO c_ingest (id, doc) VALUES (?, ?)').run('i2', JSON.stringify({ state: 'queued' }));
+    assert.deepEqual(migrate(old), { from: 8, to: MIGRATIONS.at(-1)!.version });
+    const rows = old.prepare('SELECT id, doc, bin FROM c_ingest ORDER BY id').all() as Array<{ id: string; doc: string; bin: Buffer | null }>;
+    assert.deepEqual(rows.map((r) => [r.id, JSON.parse(r.doc), r.bin]), [
+      ['i1', { state: 'queued' }, content],
+      ['i2', { state: 'queued' }, null],
+    ]);
+    old.close();
   });
 
   it('refuses unknown collections', () => {

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { ServiceManifest, ServiceTask } from '../../services/service.js';
 import type { Collection, Datastore } from '../../store/datastore.js';
+import type { LocalFile } from '../../store/filestore.js';
 import type { FileRecord } from '../files/file-record.js';
 import type { ErrorRecord } from '../results/model.js';
 import { errorRecord } from '../results/postprocess.js';
@@ -179,34 +180,43 @@ export class Dispatcher {
     const tags: ServiceTask['tags'] = [];
     const children = new Map<string, { name: string; prevented: string[] }>();
 
-    for (const [, services] of schedule) {
-      const outcomes = await Promise.all(services.map(async (svc) => [svc, await this.runOne(run, svc, file, job, fileType, tempData, tags)] as const));
-      if (this.stopping) return;
-      let drop = false;
-      for (const [svc, out] of outcomes) {
-        if (out.kind === 'error') {
-          run.errorKeys.add(out.key);
-          this.events.emit('error', run.sub.sid, out.key);
-          continue;
+    // One local copy of the file serves all its services (a remote filestore downloads it once), taken only
+    // when a service has to run: cached results need none.
+    let local: Promise<LocalFile | null> | undefined;
+    const localFile = () => (local ??= this.stores.filestore.localPath(file.sha256));
+    try {
+      for (const [, services] of schedule) {
+        const outcomes = await Promise.all(services.map(async (svc) => [svc, await this.runOne(run, svc, file, job, fileType, tempData, tags, localFile)] as const));
+        if (this.stopping) return;
+        let drop = false;
+        for (const [svc, out] of outcomes) {
+          if (out.kind === 'error') {
+            run.errorKeys.add(out.key);
+            this.events.emit('error', run.sub.sid, out.key);
+            continue;
+          }
+          run.resultKeys.add(out.key);
+          this.events.emit('result', run.sub.sid, out.key);
+          if (out.kind !== 'result') continue;
+          run.scores.set(file.sha256, (run.scores.get(file.sha256) ?? 0) + out.record.result.score);
+          tempData = mergeTempData(tempData, out.tempData);
+          for (const sec of out.record.result.sections) {
+            for (const [type, values] of Object.entries(flattenTags(sec.tags))) for (const v of values) tags.push({ type, value: String(v) });
+          }
+          if (out.record.drop_file && !p.ignore_filtering) drop = true;
+          const prevention = p.ignore_recursion_prevention ? [] : (svc.manifest.recursionPrevention ?? []);
+          for (const x of out.record.response.extracted) {
+            if (!children.has(x.sha256)) children.set(x.sha256, { name: x.name, prevented: x.allow_dynamic_recursion ? job.prevented : [...job.prevented, ...prevention] });
+          }
         }
-        run.resultKeys.add(out.key);
-        this.events.emit('result', run.sub.sid, out.key);
-        if (out.kind !== 'result') continue;
-        run.scores.set(file.sha256, (run.scores.get(file.sha256) ?? 0) + out.record.result.score);
-        tempData = mergeTempData(tempData, out.tempData);
-        for (const sec of out.record.result.sections) {
-          for (const [type, values] of Object.entries(flattenTags(sec.tags))) for (const v of values) tags.push({ type, value: String(v) });
-        }
-        if (out.record.drop_file && !p.ignore_filtering) drop = true;
-        const prevention = p.ignore_recursion_prevention ? [] : (svc.manifest.recursionPrevention ?? []);
-        for (const x of out.record.response.extracted) {
-          if (!children.has(x.sha256)) children.set(x.sha256, { name: x.name, prevented: x.allow_dynamic_recursion ? job.prevented : [...job.prevented, ...prevention] });
+        if (drop) {
+          run.dropped.add(file.sha256);
+          break;
         }
       }
-      if (drop) {
-        run.dropped.add(file.sha256);
-        break;
-      }
+    } finally {
+      const copy = await local?.catch(() => null);
+      await copy?.release();
     }
 
     const childJobs: FileJob[] = [];
@@ -228,7 +238,10 @@ export class Dispatcher {
     await Promise.all(childJobs.map((j) => this.analyseFile(run, j)));
   }
 
-  private runOne(run: SubmissionRun, svc: RegisteredService, file: FileRecord, job: FileJob, fileType: string, tempData: Record<string, unknown>, tags: ServiceTask['tags']): Promise<TaskOutcome> {
+  private runOne(
+    run: SubmissionRun, svc: RegisteredService, file: FileRecord, job: FileJob, fileType: string, tempData: Record<string, unknown>,
+    tags: ServiceTask['tags'], localFile: () => Promise<LocalFile | null>,
+  ): Promise<TaskOutcome> {
     const p = run.sub.params;
     const task: ServiceTask = {
       sid: run.sub.sid,
@@ -253,7 +266,7 @@ export class Dispatcher {
       classification: p.classification,
       ignoreCache: p.ignore_cache || p.services.rescan.includes(name),
       ignoreFiltering: p.ignore_filtering,
-    }).finally(() => run.outstanding.set(name, run.outstanding.get(name)! - 1));
+    }, localFile).finally(() => run.outstanding.set(name, run.outstanding.get(name)! - 1));
   }
 
   private async addError(run: SubmissionRun, sha256: string, service: string, type: ErrorRecord['type'], message: string): Promise<void> {

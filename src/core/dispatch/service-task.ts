@@ -1,11 +1,11 @@
 // Running one service on one file: the result cache, the isolated run with its retries, and turning the
 // outcome into a stored result, an empty-result marker or an error record.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServiceOutput, ServiceTask } from '../../services/service.js';
 import type { Collection } from '../../store/datastore.js';
-import type { Filestore } from '../../store/filestore.js';
+import type { Filestore, LocalFile } from '../../store/filestore.js';
 import type { FileIntake } from '../files/file-intake.js';
 import type { FileRecord } from '../files/file-record.js';
 import { errorRecord, buildResult, type ResultSafelist } from '../results/postprocess.js';
@@ -77,55 +77,57 @@ function errorOutcome(svc: RegisteredService, task: ServiceTask, type: ErrorType
   return { kind: 'error', key, record };
 }
 
-/** Run `svc` on the file (from cache when allowed), store what came of it, and say what it was. */
-export async function runServiceTask(stores: TaskStores, svc: RegisteredService, task: ServiceTask, file: FileRecord, s: RunSettings): Promise<TaskOutcome> {
+/**
+ * Run `svc` on the file (from cache when allowed), store what came of it, and say what it was. `localFile` gives
+ * the file's local copy, which its caller shares between the services of one file and releases.
+ */
+export async function runServiceTask(
+  stores: TaskStores, svc: RegisteredService, task: ServiceTask, file: FileRecord, s: RunSettings, localFile: () => Promise<LocalFile | null>,
+): Promise<TaskOutcome> {
   const cacheable = !s.ignoreCache && !svc.manifest.disableCache;
   const keyInput = { sha256: task.sha256, serviceName: svc.manifest.name, serviceVersion: svc.manifest.version, task: confKeyTask(task, s) };
   if (cacheable) {
     const hit = await cachedOutcome(stores, resultKey(keyInput), emptyResultKey(keyInput));
     if (hit) return hit;
   }
-  const local = await stores.filestore.localPath(task.sha256);
+  const local = await localFile();
   if (!local) return errorOutcome(svc, task, 'EXCEPTION', 'The file to analyse is missing from the filestore.', s);
-  try {
-    let last = '';
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const workDir = join(stores.tmpDir, `task-${randomBytes(8).toString('hex')}`);
-      await mkdir(workDir, { recursive: true });
-      try {
-        const outcome = await stores.executor.run({
-          modulePath: svc.modulePath,
-          task,
-          filePath: local.path,
-          workDir,
-          timeoutSeconds: svc.manifest.timeoutSeconds,
-          memoryMb: svc.manifest.memoryMb,
-        });
-        if (outcome.ok) {
-          try {
-            return await storeOutput(stores, svc, task, file, outcome.output, outcome.started, outcome.completed, s);
-          } catch (err) {
-            const out = errorOutcome(svc, task, 'EXCEPTION', `The result could not be stored: ${(err as Error).message}`, s);
-            await stores.errors.put(out.key, (out as { record: ErrorRecord }).record);
-            return out;
-          }
-        }
-        last = outcome.message;
-        if (!outcome.recoverable) {
-          const out = errorOutcome(svc, task, 'EXCEPTION', outcome.message, s);
+  let last = '';
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const workDir = join(stores.tmpDir, `task-${randomBytes(8).toString('hex')}`);
+    let outcome: RunOutcome | undefined;
+    try {
+      outcome = await stores.executor.run({
+        modulePath: svc.modulePath,
+        task,
+        filePath: local.path,
+        workDir,
+        timeoutSeconds: svc.manifest.timeoutSeconds,
+        memoryMb: svc.manifest.memoryMb,
+      });
+      if (outcome.ok) {
+        try {
+          return await storeOutput(stores, svc, task, file, outcome.output, outcome.started, outcome.completed, s);
+        } catch (err) {
+          const out = errorOutcome(svc, task, 'EXCEPTION', `The result could not be stored: ${(err as Error).message}`, s);
           await stores.errors.put(out.key, (out as { record: ErrorRecord }).record);
           return out;
         }
-      } finally {
-        await rm(workDir, { recursive: true, force: true });
       }
+      last = outcome.message;
+      if (!outcome.recoverable) {
+        const out = errorOutcome(svc, task, 'EXCEPTION', outcome.message, s);
+        await stores.errors.put(out.key, (out as { record: ErrorRecord }).record);
+        return out;
+      }
+    } finally {
+      // A worker that failed may have made the directory before it stopped.
+      if (!outcome?.ok || outcome.workDirUsed) await rm(workDir, { recursive: true, force: true });
     }
-    const out = errorOutcome(svc, task, 'TASK PRE-EMPTED', `The number of retries has passed the limit. Last failure: ${last}`, s);
-    await stores.errors.put(out.key, (out as { record: ErrorRecord }).record);
-    return out;
-  } finally {
-    await local.release();
   }
+  const out = errorOutcome(svc, task, 'TASK PRE-EMPTED', `The number of retries has passed the limit. Last failure: ${last}`, s);
+  await stores.errors.put(out.key, (out as { record: ErrorRecord }).record);
+  return out;
 }
 
 async function storeOutput(

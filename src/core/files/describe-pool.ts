@@ -21,12 +21,16 @@ export class DescribePool {
   private seq = 0;
   private closed = false;
 
-  constructor(size = Math.max(1, Math.min(4, availableParallelism()))) {
+  constructor(
+    size = Math.max(1, Math.min(4, availableParallelism())),
+    /** Scheduling niceness of the worker threads (Linux), as for the analysers: describing is background work. */
+    private readonly niceness = 10,
+  ) {
     for (let i = 0; i < size; i++) this.workers.push(this.spawn());
   }
 
   private spawn(): Worker {
-    const w = new Worker(ENTRY);
+    const w = new Worker(ENTRY, { workerData: { niceness: this.niceness } });
     w.on('message', (m: { id: number; facts?: FileFacts; error?: string }) => {
       const p = this.pending.get(m.id);
       if (!p) return;

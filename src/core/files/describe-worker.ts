@@ -1,9 +1,21 @@
 // Worker thread that describes files (one-pass hashes, then identification), so the CPU-heavy part of taking
 // in a file runs beside the event loop instead of on it.
-import { parentPort } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { hashFile } from '../hashes/file-hasher.js';
 import { createIdentifier, IDENTIFY_HEADER_BYTES } from '../identify/index.js';
 import type { FileFacts } from './file-record.js';
+
+// Describing files is background work beside the API. On Linux a nice value belongs to a thread, so this lowers
+// the priority of this worker thread only; elsewhere it would reach the whole process, so it is left alone.
+const niceness = (workerData as { niceness?: number } | undefined)?.niceness ?? 0;
+if (niceness > 0 && process.platform === 'linux') {
+  try {
+    setPriority(niceness);
+  } catch {
+    // Not permitted here: run at the normal priority.
+  }
+}
 
 const identifier = await createIdentifier();
 

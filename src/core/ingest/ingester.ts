@@ -3,7 +3,7 @@
 // analysis, and delivers one notification per ingest when the analysis completes. Every step is recorded
 // before it is acted on, so a restart resumes where the process stopped and notifies each ingest exactly once.
 import type { Collection, Datastore } from '../../store/datastore.js';
-import { randomId } from '../util/ids.js';
+import { timeOrderedId } from '../util/ids.js';
 import { isoDate } from '../util/time.js';
 import { newSubmission, type SubmissionFile, type SubmissionRecord } from '../submission/record.js';
 import type { SubmissionParams } from '../submission/params.js';
@@ -80,7 +80,8 @@ export class Ingester {
   private readonly records: Collection<IngestRecord>;
   private readonly scores: Collection<FileScore>;
   private readonly submissions: Collection<SubmissionRecord>;
-  private readonly inflight = new Map<string, Promise<void>>();
+  /** The analysis running for each scan key; identical ingests claimed meanwhile wait for it. */
+  private readonly inflight = new Map<string, Promise<SubmissionRecord>>();
   private running = false;
   private pumping = false;
   private again = false;
@@ -113,7 +114,8 @@ export class Ingester {
 
   /** Record an ingest; once this resolves the ingest survives a crash. */
   async accept(req: AcceptRequest, now = Date.now()): Promise<string> {
-    const ingestId = randomId();
+    // Time-ordered, so accepting an ingest appends to the work list's key index (and the submission's).
+    const ingestId = timeOrderedId(now);
     const p = req.params;
     const sha256 = req.files[0]?.sha256 ?? '';
     const time = isoDate(now);
@@ -143,7 +145,7 @@ export class Ingester {
     task.submission.scan_key = key;
     task.submission.metadata = { ...req.metadata, ingest_id: ingestId };
     const rec: IngestRecord = { state: 'queued', priority: p.priority, queued: now, scan_key: key, sid: null, uname: req.uname, task };
-    if (req.content) rec.content = Buffer.from(req.content.buffer, req.content.byteOffset, req.content.byteLength).toString('base64');
+    if (req.content) rec.content = Buffer.from(req.content.buffer, req.content.byteOffset, req.content.byteLength);
     await this.commit(ingestId, rec);
     this.adjustBand(p.priority, 1);
     this.kick();
@@ -261,7 +263,7 @@ export class Ingester {
       try {
         if (rec.content) {
           if (!this.storeContent) throw new Error('no filestore to put the ingested content in');
-          await this.storeContent(file.sha256, Buffer.from(rec.content, 'base64'));
+          await this.storeContent(file.sha256, rec.content);
         }
         await this.prepareFile?.(file, p);
       } catch (err) {
@@ -276,11 +278,9 @@ export class Ingester {
 
     const running = this.inflight.get(rec.scan_key);
     if (running) {
-      // An identical ingest is being analysed: that analysis notifies this one too when it completes. If this
-      // record was claimed after the completion sweep, it is still here: take it again (now a cache hit).
-      await running;
-      const again = await this.records.get(id);
-      return again ? this.process(id, again) : undefined;
+      // An identical ingest is being analysed (even with ignore_cache): this one is answered by that analysis.
+      const done = await running;
+      return this.finalize(id, rec, done.sid, done.max_score, '', done);
     }
     const work = this.analyse(id, rec);
     this.inflight.set(rec.scan_key, work);
@@ -291,7 +291,7 @@ export class Ingester {
     }
   }
 
-  private async analyse(id: string, rec: IngestRecord): Promise<void> {
+  private async analyse(id: string, rec: IngestRecord): Promise<SubmissionRecord> {
     const sid = rec.sid ?? rec.task.ingest_id;
     await this.records.update(id, (cur) => (cur ? { ...cur, sid } : undefined));
     const existing = await this.submissions.get(sid);
@@ -309,12 +309,8 @@ export class Ingester {
       time: now,
       expiry_ts: now + this.cfg.cacheDtlDays * 86_400_000,
     });
-    // Every ingest waiting on this scan key (this one and its duplicates) gets this analysis.
-    const waiting = await this.records.search({
-      filter: { op: 'and', items: [{ op: 'eq', field: 'scan_key', value: rec.scan_key }, { op: 'eq', field: 'state', value: 'scanning' }] },
-      limit: 1_000_000,
-    });
-    for (const w of waiting.items) await this.finalize(w.id, w, done.sid, done.max_score, '', done);
+    await this.finalize(id, rec, done.sid, done.max_score, '', done);
+    return done;
   }
 
   /** Keep the per-band queue lengths current between recounts (+1 on acceptance, -1 on claim). */

@@ -37,10 +37,10 @@ export interface IngestRecord {
   uname: string;
   task: IngestMessage;
   /**
-   * The content of a small file, base64, kept in the record until the ingester puts it in the filestore: one
-   * durable write accepts the ingest, instead of a file write and a record write on the request path.
+   * The content of a small file, kept in the record until the ingester puts it in the filestore: one durable
+   * write accepts the ingest, instead of a file write and a record write on the request path.
    */
-  content?: string;
+  content?: Buffer;
 }
 
 export interface FileScore {

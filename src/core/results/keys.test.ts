@@ -91,3 +91,12 @@ test('parse keys', () => {
   assert.equal(parseErrorKey(`${SHA}.Extract.v1.c0`), null);
   assert.equal(parseErrorKey('abc.e1'), null);
 });
+
+test('a remembered conf_key is the computed one, and salted keys are never remembered', () => {
+  const task = { ...BASE_TASK, serviceConfig: { b: 2, a: 'x', c: true, d: null }, deepScan: true, maxFiles: 10, minClassification: 'TLP:A' };
+  for (let i = 0; i < 3; i++) assert.equal(confKey({ serviceToolVersion: '1.0', task: { ...task } }), 'LjbSJayQ4wo');
+  assert.notEqual(confKey({ serviceToolVersion: '1.0', task: { ...task, maxFiles: 11 } }), 'LjbSJayQ4wo');
+  const salted = { serviceToolVersion: '1.0', task: { ...task, ignoreCache: true } };
+  assert.notEqual(confKey(salted), confKey(salted));
+  assert.notEqual(confKey({ serviceToolVersion: '1.0', task, partial: true }), confKey({ serviceToolVersion: '1.0', task, partial: true }));
+});

@@ -95,11 +95,26 @@ export function confKeySource(input: ConfKeyInput): string | null {
   return pythonBytesRepr(`${py(tool)}_${py(serviceConfig)}_${py(params)}_${py(salt)}`);
 }
 
+/**
+ * conf_key of unsalted inputs, by their JSON text. The same few service configurations and submission settings
+ * come back for every file analysed, and rebuilding Python's text for each task costs more than the analysis
+ * of a small file by a quick service. The inputs are JSON data, so their JSON text identifies them.
+ */
+const confKeyMemo = new Map<string, string>();
+const CONF_KEY_MEMO_SIZE = 2048;
+
 export function confKey(input: ConfKeyInput = {}): string {
+  const salted = Boolean(input.salt || (input.task && (input.task.ignoreCache || input.partial)));
+  const memoKey = salted ? null : JSON.stringify([input.serviceToolVersion ?? null, input.task ?? null]);
+  const known = memoKey === null ? undefined : confKeyMemo.get(memoKey);
+  if (known !== undefined) return known;
   const source = confKeySource(input);
-  if (source === null) return '0';
-  const md5 = createHash('md5').update(source, 'utf8').digest('hex');
-  return base62(BigInt(`0x${md5.slice(0, 16)}`));
+  const key = source === null ? '0' : base62(BigInt(`0x${createHash('md5').update(source, 'utf8').digest('hex').slice(0, 16)}`));
+  if (memoKey !== null) {
+    if (confKeyMemo.size >= CONF_KEY_MEMO_SIZE) confKeyMemo.clear();
+    confKeyMemo.set(memoKey, key);
+  }
+  return key;
 }
 
 export interface ResultKeyInput extends ConfKeyInput {

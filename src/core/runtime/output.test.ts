@@ -103,4 +103,9 @@ describe('checkOutput', () => {
     assert.match(await problem(extracted('sub')), /is not a regular file/);
     assert.match(await problem(extracted('child.bin\0')), /must not contain NUL/);
   });
+
+  it('accepts an empty extracted list from a service that never made its work directory', async () => {
+    const r = await checkOutput({ sections: [], extracted: [] }, join(base, 'never-made'));
+    assert.deepEqual(r, { ok: true, output: { sections: [], extracted: [] } });
+  });
 });

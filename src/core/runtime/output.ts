@@ -190,10 +190,13 @@ export async function checkOutput(value: unknown, workDir: string): Promise<Outp
     if (o.extracted !== undefined) {
       if (!Array.isArray(o.extracted)) fail('output.extracted', 'must be an array');
       if (o.extracted.length > MAX_EXTRACTED) fail('output.extracted', `has more than ${MAX_EXTRACTED} entries`);
-      const root = resolve(workDir);
-      const realRoot = await realpath(root);
       out.extracted = [];
-      for (const [i, e] of o.extracted.entries()) out.extracted.push(await extractedFile(e, `output.extracted[${i}]`, root, realRoot));
+      if (o.extracted.length) {
+        // Only a service that extracted something has made its work directory.
+        const root = resolve(workDir);
+        const realRoot = await realpath(root);
+        for (const [i, e] of o.extracted.entries()) out.extracted.push(await extractedFile(e, `output.extracted[${i}]`, root, realRoot));
+      }
     }
     const dropFile = optBool(o.dropFile, 'output.dropFile');
     if (dropFile !== undefined) out.dropFile = dropFile;

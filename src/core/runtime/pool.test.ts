@@ -59,6 +59,17 @@ describe('ServicePool failure handling', () => {
     assert.ok(logs.includes('analysed 5 bytes'), 'ctx.log reaches the host logger');
   });
 
+  it('creates the work directory only for a service that asks for it', async () => {
+    const quiet = await request('slow-service', { sleepMs: 1 }, { workDir: join(base, 'never-made') });
+    const q = await pool.run(quiet);
+    assert.ok(q.ok && !q.workDirUsed, JSON.stringify(q));
+    assert.equal(existsSync(quiet.workDir), false);
+    const writer = await request('ok-service', {}, { workDir: join(base, 'made-on-demand') });
+    const w = await pool.run(writer);
+    assert.ok(w.ok && w.workDirUsed, JSON.stringify(w));
+    assert.ok(existsSync(join(writer.workDir, 'child.txt')));
+  });
+
   it('reports an exception from execute, non-recoverable unless the error says so, and reuses the worker', async () => {
     await assertServes();
     const spawned = pool.stats().spawned;

@@ -35,7 +35,8 @@ export interface WorkerError {
 
 export type WorkerMessage =
   | { type: 'ready'; pid: number }
-  | { type: 'result'; id: number; ok: true; output: ServiceOutput }
+  /** `workDirUsed` is false when the service never asked for its work directory (which then does not exist). */
+  | { type: 'result'; id: number; ok: true; output: ServiceOutput; workDirUsed?: boolean }
   | { type: 'result'; id: number; ok: false; error: WorkerError }
   | { type: 'log'; id: number; message: string }
   | { type: 'rss'; rss: number };

@@ -8,7 +8,10 @@ export interface RunRequest {
   task: ServiceTask;
   /** Local path of the file to analyse. */
   filePath: string;
-  /** A fresh directory for this task, created by the caller; extracted files must be inside it. */
+  /**
+   * The task's own directory; extracted files must be inside it. The worker creates it when the service first
+   * reads `ctx.workDir`; the caller removes it afterwards (see `workDirUsed`).
+   */
   workDir: string;
   /** Wall-clock limit from the moment a worker takes the task (queueing does not count). */
   timeoutSeconds: number;
@@ -21,7 +24,7 @@ export interface RunRequest {
 export type FailureKind = 'timeout' | 'crash' | 'oom' | 'exception' | 'invalid-output';
 
 export type RunOutcome =
-  | { ok: true; output: ServiceOutput; started: string; completed: string }
+  | { ok: true; output: ServiceOutput; started: string; completed: string; /** Whether the work directory was created. */ workDirUsed: boolean }
   | { ok: false; kind: FailureKind; message: string; recoverable: boolean; started: string; completed: string };
 
 /** Pino-compatible: `logger.warn({ pid }, 'message')`. */

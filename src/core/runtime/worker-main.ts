@@ -3,6 +3,7 @@
 // execute() returned or threw. Crashes, hangs and memory exhaustion are deliberately not handled here: the host
 // watches this process from outside and kills it, which is the only reliable way to stop native code.
 
+import { mkdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { ExecuteFn, ServiceContext } from '../../services/service.js';
 import type { HostMessage, RunMessage, WorkerError, WorkerMessage } from './protocol.js';
@@ -60,6 +61,7 @@ async function run(msg: RunMessage): Promise<void> {
     msg.reportRssMs > 0 ? setInterval(() => send({ type: 'rss', rss: process.memoryUsage.rss() }).catch(() => {}), msg.reportRssMs) : null;
 
   let reply: WorkerMessage;
+  let workDirUsed = false;
   let execute: ExecuteFn | null = null;
   try {
     execute = await loadExecute(msg.modulePath);
@@ -68,9 +70,21 @@ async function run(msg: RunMessage): Promise<void> {
   }
   if (execute) {
     try {
-      const ctx: ServiceContext = { filePath: msg.filePath, workDir: msg.workDir, signal: controller.signal, log };
+      // Most analysers never write a file: the directory is made only for those that ask for it.
+      const ctx: ServiceContext = {
+        filePath: msg.filePath,
+        get workDir() {
+          if (!workDirUsed) {
+            mkdirSync(msg.workDir, { recursive: true });
+            workDirUsed = true;
+          }
+          return msg.workDir;
+        },
+        signal: controller.signal,
+        log,
+      };
       const output = await execute(msg.task, ctx);
-      reply = { type: 'result', id: msg.id, ok: true, output };
+      reply = { type: 'result', id: msg.id, ok: true, output, workDirUsed };
     } catch (err) {
       reply = { type: 'result', id: msg.id, ok: false, error: describe(err, 'execute') };
     }

@@ -258,14 +258,16 @@ export class WorkerProcess {
     this.kill(reason, failure);
   }
 
-  private settle(t: InFlight, result: { output: ServiceOutput } | Failure): void {
+  private settle(t: InFlight, result: { output: ServiceOutput; workDirUsed: boolean } | Failure): void {
     if (t.settled) return;
     t.settled = true;
     for (const timer of t.timers) clearTimeout(timer);
     if (this.task === t) this.task = null;
     const completed = isoDate();
     const outcome: RunOutcome =
-      'output' in result ? { ok: true, output: result.output, started: t.started, completed } : { ok: false, ...result, started: t.started, completed };
+      'output' in result
+        ? { ok: true, output: result.output, workDirUsed: result.workDirUsed, started: t.started, completed }
+        : { ok: false, ...result, started: t.started, completed };
     if (this.state === 'busy') this.becomeIdle();
     t.resolve(outcome);
   }
@@ -306,7 +308,7 @@ export class WorkerProcess {
     for (const timer of t.timers) clearTimeout(timer);
     checkOutput(msg.output, t.req.workDir).then(
       (checked) => {
-        if (checked.ok) this.settle(t, { output: checked.output });
+        if (checked.ok) this.settle(t, { output: checked.output, workDirUsed: msg.workDirUsed !== false });
         else this.settle(t, { kind: 'invalid-output', message: checked.message, recoverable: false });
       },
       (err: unknown) => this.settle(t, { kind: 'invalid-output', message: String(err), recoverable: false }),

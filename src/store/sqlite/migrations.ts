@@ -90,6 +90,21 @@ export const MIGRATIONS: Array<{ version: number; description: string; up(db: DB
   },
   SEARCH_MIGRATION,
   SEARCH_COMPOSITE_MIGRATION,
+  {
+    version: 9,
+    description: 'ingest content in a BLOB column; no scan key index on ingests (duplicates meet in memory)',
+    up(db) {
+      db.exec('ALTER TABLE c_ingest ADD COLUMN bin BLOB');
+      db.exec('DROP INDEX IF EXISTS ix_ingest_scan_key');
+      // Ingests accepted by an earlier version carry their content base64-encoded inside the document.
+      const rows = db.prepare(`SELECT id, doc FROM c_ingest WHERE json_extract(doc, '$.content') IS NOT NULL`).all() as Array<{ id: string; doc: string }>;
+      const move = db.prepare('UPDATE c_ingest SET doc = ?, bin = ? WHERE id = ?');
+      for (const r of rows) {
+        const { content, ...rest } = JSON.parse(r.doc) as { content: string };
+        move.run(JSON.stringify(rest), Buffer.from(content, 'base64'), r.id);
+      }
+    },
+  },
 ];
 
 export function migrate(db: DB): { from: number; to: number } {

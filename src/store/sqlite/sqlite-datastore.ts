@@ -23,9 +23,12 @@ export function projectFields<T extends object>(doc: T, fields: string[]): Parti
 
 class SqliteCollection<T extends object> implements Collection<T> {
   private readonly table: string;
+  /** The field kept in the BLOB column `bin` rather than in the JSON document (see CollectionSpec.binary). */
+  private readonly bin: string | undefined;
   private readonly stmts: {
     get: BetterSqlite3.Statement;
     put: BetterSqlite3.Statement;
+    putDoc: BetterSqlite3.Statement;
     add: BetterSqlite3.Statement;
     del: BetterSqlite3.Statement;
     exists: BetterSqlite3.Statement;
@@ -37,18 +40,51 @@ class SqliteCollection<T extends object> implements Collection<T> {
     private readonly spec: CollectionSpec | undefined,
   ) {
     this.table = `"c_${name}"`;
+    this.bin = spec?.binary;
+    const [cols, values, set] = this.bin ? ['id, doc, bin', '?, ?, ?', 'doc = excluded.doc, bin = excluded.bin'] : ['id, doc', '?, ?', 'doc = excluded.doc'];
     this.stmts = {
-      get: db.prepare(`SELECT doc FROM ${this.table} WHERE id = ?`).pluck(),
-      put: db.prepare(`INSERT INTO ${this.table} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`),
-      add: db.prepare(`INSERT INTO ${this.table} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO NOTHING`),
+      get: db.prepare(`SELECT ${this.docColumns} FROM ${this.table} WHERE id = ?`).raw(),
+      put: db.prepare(`INSERT INTO ${this.table} (${cols}) VALUES (${values}) ON CONFLICT(id) DO UPDATE SET ${set}`),
+      putDoc: db.prepare(`UPDATE ${this.table} SET doc = ? WHERE id = ?`),
+      add: db.prepare(`INSERT INTO ${this.table} (${cols}) VALUES (${values}) ON CONFLICT(id) DO NOTHING`),
       del: db.prepare(`DELETE FROM ${this.table} WHERE id = ?`),
       exists: db.prepare(`SELECT 1 FROM ${this.table} WHERE id = ?`).pluck(),
     };
   }
 
+  /** The columns a document is read from: `doc`, and `bin` when the collection has a binary field. */
+  private get docColumns(): string {
+    return this.bin ? 'doc, bin' : 'doc';
+  }
+
+  private fromRow(doc: string, bytes?: Buffer | null): T {
+    const parsed = JSON.parse(doc) as Record<string, unknown>;
+    if (this.bin && bytes) parsed[this.bin] = bytes;
+    return parsed as T;
+  }
+
+  /** The statement arguments that store `doc` under `id`. */
+  private toRow(id: string, doc: T): unknown[] {
+    if (!this.bin) return [id, JSON.stringify(doc)];
+    const { [this.bin]: bytes, ...rest } = doc as Record<string, unknown>;
+    if (bytes !== undefined && bytes !== null && !(bytes instanceof Uint8Array)) throw new TypeError(`${this.name}.${this.bin} must hold bytes`);
+    return [id, JSON.stringify(rest), bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null];
+  }
+
+  /** Store `next` over `current`, leaving the bytes alone when they did not change. */
+  private write(id: string, next: T, current: T | null): void {
+    const field = this.bin;
+    if (field && current && (next as Record<string, unknown>)[field] === (current as Record<string, unknown>)[field]) {
+      const { [field]: _, ...rest } = next as Record<string, unknown>;
+      this.stmts.putDoc.run(JSON.stringify(rest), id);
+    } else {
+      this.stmts.put.run(...this.toRow(id, next));
+    }
+  }
+
   private getSync(id: string): T | null {
-    const raw = this.stmts.get.get(id) as string | undefined;
-    return raw === undefined ? null : (JSON.parse(raw) as T);
+    const row = this.stmts.get.get(id) as [string, Buffer?] | undefined;
+    return row === undefined ? null : this.fromRow(row[0], row[1]);
   }
 
   async get(id: string): Promise<T | null> {
@@ -61,9 +97,9 @@ class SqliteCollection<T extends object> implements Collection<T> {
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
       const rows = this.db
-        .prepare(`SELECT id, doc FROM ${this.table} WHERE id IN (${chunk.map(() => '?').join(',')})`)
-        .all(...chunk) as Array<{ id: string; doc: string }>;
-      for (const r of rows) out.set(r.id, JSON.parse(r.doc) as T);
+        .prepare(`SELECT id, ${this.docColumns} FROM ${this.table} WHERE id IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk) as Array<{ id: string; doc: string; bin?: Buffer | null }>;
+      for (const r of rows) out.set(r.id, this.fromRow(r.doc, r.bin));
     }
     return out;
   }
@@ -73,16 +109,16 @@ class SqliteCollection<T extends object> implements Collection<T> {
   }
 
   async put(id: string, doc: T): Promise<void> {
-    this.stmts.put.run(id, JSON.stringify(doc));
+    this.stmts.put.run(...this.toRow(id, doc));
   }
 
   async add(id: string, doc: T): Promise<boolean> {
-    return this.stmts.add.run(id, JSON.stringify(doc)).changes === 1;
+    return this.stmts.add.run(...this.toRow(id, doc)).changes === 1;
   }
 
   async putMany(entries: Array<[string, T]>): Promise<void> {
     this.db.transaction(() => {
-      for (const [id, doc] of entries) this.stmts.put.run(id, JSON.stringify(doc));
+      for (const [id, doc] of entries) this.stmts.put.run(...this.toRow(id, doc));
     })();
   }
 
@@ -98,7 +134,7 @@ class SqliteCollection<T extends object> implements Collection<T> {
           this.stmts.del.run(id);
           return null;
         }
-        this.stmts.put.run(id, JSON.stringify(next));
+        this.write(id, next, current);
         return next;
       })
       .immediate();
@@ -129,12 +165,12 @@ class SqliteCollection<T extends object> implements Collection<T> {
     const cursorCols = opts.withCursor ? sortColumns(opts.sort).map((c, i) => `, ${c} AS k${i}`).join('') : '';
     const select = (cond: { sql: string; params: unknown[] }, n: number) =>
       this.db
-        .prepare(`SELECT id, doc${cursorCols} FROM ${this.table} WHERE ${where.sql} AND ${cond.sql} ${compileSort(opts.sort)} LIMIT ? OFFSET ?`)
-        .all(...where.params, ...cond.params, n, offset) as Array<Record<string, string | number | null>>;
+        .prepare(`SELECT id, ${this.docColumns}${cursorCols} FROM ${this.table} WHERE ${where.sql} AND ${cond.sql} ${compileSort(opts.sort)} LIMIT ? OFFSET ?`)
+        .all(...where.params, ...cond.params, n, offset) as Array<Record<string, string | number | Buffer | null>>;
     const rows = select(after, limit);
     if ('tail' in after && after.tail && rows.length < limit) rows.push(...select(after.tail, limit - rows.length));
     const items = rows.map((r) => {
-      const doc = JSON.parse(r.doc as string) as T;
+      const doc = this.fromRow(r.doc as string, r.bin as Buffer | null | undefined);
       const shaped = opts.fields ? (projectFields(doc, opts.fields) as T) : doc;
       return { ...shaped, id: r.id as string };
     });
@@ -207,7 +243,7 @@ class SqliteCollection<T extends object> implements Collection<T> {
         if (!cur) continue;
         const next = fn(cur);
         if (next === undefined) continue;
-        this.stmts.put.run(id, JSON.stringify(next));
+        this.write(id, next, cur);
         changed++;
       }
     }).immediate();
