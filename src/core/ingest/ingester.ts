@@ -76,6 +76,12 @@ export interface AcceptRequest {
   content?: Uint8Array;
 }
 
+/**
+ * The submission that analyses an ingest has the ingest's id (records written by earlier versions name it), so
+ * starting an analysis needs no write to the work item; an ingest answered by an identical one has none.
+ */
+const submissionOf = (rec: IngestRecord): string => rec.sid ?? rec.task.ingest_id;
+
 export class Ingester {
   private readonly records: Collection<IngestRecord>;
   private readonly scores: Collection<FileScore>;
@@ -194,7 +200,7 @@ export class Ingester {
   private async recover(): Promise<void> {
     const scanning = await this.records.search({ filter: { op: 'eq', field: 'state', value: 'scanning' }, limit: 1_000_000 });
     for (const rec of scanning.items) {
-      const sub = rec.sid ? await this.submissions.get(rec.sid) : null;
+      const sub = await this.submissions.get(submissionOf(rec));
       if (sub?.state === 'completed') {
         await this.finalize(rec.id, rec, sub.sid, sub.max_score, '', sub);
       } else {
@@ -292,8 +298,7 @@ export class Ingester {
   }
 
   private async analyse(id: string, rec: IngestRecord): Promise<SubmissionRecord> {
-    const sid = rec.sid ?? rec.task.ingest_id;
-    await this.records.update(id, (cur) => (cur ? { ...cur, sid } : undefined));
+    const sid = submissionOf(rec);
     const existing = await this.submissions.get(sid);
     const t = rec.task.submission;
     const submission =

@@ -32,7 +32,7 @@ export interface IngestRecord {
   /** Acceptance time in ms, for first-in first-out within a priority. */
   queued: number;
   scan_key: string;
-  /** The submission analysing it, once one was started (duplicates of an in-flight ingest have none). */
+  /** Null: the submission analysing an ingest has the ingest's id (earlier versions recorded it here). */
   sid: string | null;
   uname: string;
   task: IngestMessage;

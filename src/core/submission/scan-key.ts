@@ -3,12 +3,21 @@
 import { createHash } from 'node:crypto';
 import type { SubmissionParams } from './params.js';
 
-const sortedEntries = (o: Record<string, unknown>) => Object.keys(o).sort().map((k) => [k, o[k]] as const);
-
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return [...v].map(canonical).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-  if (v && typeof v === 'object') return sortedEntries(v as Record<string, unknown>).map(([k, x]) => [k, canonical(x)]);
-  return v;
+/**
+ * JSON text that does not depend on key order or array order: an object is written as its [key, value] pairs
+ * sorted by key, an array with its elements sorted by their own canonical text. Built as a string in one pass:
+ * the key is computed on every ingest.
+ */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : canonicalJson(x))).sort().join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const pairs = Object.keys(o)
+      .sort()
+      .map((k) => `[${JSON.stringify(k)},${o[k] === undefined ? 'null' : canonicalJson(o[k])}]`);
+    return `[${pairs.join(',')}]`;
+  }
+  return JSON.stringify(v);
 }
 
 export function scanKey(sha256: string, p: SubmissionParams): string {
@@ -25,5 +34,5 @@ export function scanKey(sha256: string, p: SubmissionParams): string {
     sha256,
     services: { selected: p.services.selected, excluded: p.services.excluded, rescan: p.services.rescan, resubmit: p.services.resubmit },
   };
-  return `${createHash('md5').update(JSON.stringify(canonical(basis))).digest('hex')}v0`;
+  return `${createHash('md5').update(canonicalJson(basis)).digest('hex')}v0`;
 }
