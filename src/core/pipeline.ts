@@ -123,8 +123,7 @@ export async function openPipeline(config: AssayConfig, storage: Storage, intake
     async start() {
       await ingester.start();
       // Submissions interrupted by a stop: the ingester resumes its own; the rest are resumed here.
-      const ingestSids = new Set((await ds.collection<{ sid: string | null }>('ingest').search({ limit: 1_000_000 })).items.map((r) => r.sid));
-      const resumed = await dispatcher.resumeUnfinished((sid) => ingestSids.has(sid));
+      const resumed = await dispatcher.resumeUnfinished((sid) => ingester.owns(sid));
       if (resumed) log.info({ resumed }, 'resumed unfinished submissions');
     },
     async stop() {

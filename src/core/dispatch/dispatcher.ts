@@ -111,11 +111,11 @@ export class Dispatcher {
   }
 
   /** Submissions left unfinished by a stopped process are analysed again (cached results make it cheap). */
-  async resumeUnfinished(skip: (sid: string) => boolean): Promise<number> {
+  async resumeUnfinished(skip: (sid: string) => Promise<boolean>): Promise<number> {
     const open = await this.submissions.search({ filter: { op: 'eq', field: 'state', value: 'submitted' }, limit: 1_000_000 });
     let n = 0;
     for (const s of open.items) {
-      if (skip(s.sid) || this.running.has(s.sid)) continue;
+      if (this.running.has(s.sid) || (await skip(s.sid))) continue;
       const { id: _id, ...sub } = s;
       void this.run(sub as SubmissionRecord).catch((err) => this.log.error({ err, sid: s.sid }, 'resumed submission failed'));
       n++;

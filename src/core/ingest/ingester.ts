@@ -196,6 +196,11 @@ export class Ingester {
     await Promise.allSettled([...this.active]);
   }
 
+  /** Whether the submission is an ingest's analysis, which this ingester resumes itself after a restart. */
+  async owns(sid: string): Promise<boolean> {
+    return this.records.exists(sid);
+  }
+
   /** After a restart: finish what completed, and queue again what was interrupted. */
   private async recover(): Promise<void> {
     const scanning = await this.records.search({ filter: { op: 'eq', field: 'state', value: 'scanning' }, limit: 1_000_000 });
