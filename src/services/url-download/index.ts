@@ -116,10 +116,9 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
   });
   for (const e of errors) sections.push({ title: 'Configuration problem', bodyFormat: 'TEXT', body: e });
 
-  // The task's own signal ends the download when the service's time is up; the configured limit may be shorter.
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(cfg.timeoutMs)]);
   const bodyPath = join(ctx.workDir, 'download.bin');
-  const out = await download(uri, bodyPath, { maxBytes: cfg.maxBytes, maxRedirects: cfg.maxRedirects, userAgent: cfg.userAgent, allow, signal });
+  const out = await withTimeLimit(ctx.signal, cfg.timeoutMs, (signal) =>
+    download(uri, bodyPath, { maxBytes: cfg.maxBytes, maxRedirects: cfg.maxRedirects, userAgent: cfg.userAgent, allow, signal }));
   if (out.hops.length) sections.push(chainSection(out.hops));
   if (out.headers) {
     sections.push({
@@ -144,4 +143,23 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
     sections,
     extracted: [{ name, path: out.path, description: `Downloaded from ${finalUrl.href}`, parentRelation: 'DOWNLOADED' }],
   };
+}
+
+/**
+ * Runs `work` with a signal raised by the task's own signal (the service's time is up) or after `ms` (the
+ * configured limit, which may be shorter). Built from a timer rather than AbortSignal.any over
+ * AbortSignal.timeout: the composite holds its sources weakly, so a collected timeout signal would never fire.
+ */
+async function withTimeLimit<T>(task: AbortSignal, ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = () => controller.abort(task.reason);
+  if (task.aborted) stop();
+  else task.addEventListener('abort', stop, { once: true });
+  const timer = setTimeout(() => controller.abort(new DOMException('the download time limit was reached', 'TimeoutError')), ms);
+  try {
+    return await work(controller.signal);
+  } finally {
+    clearTimeout(timer);
+    task.removeEventListener('abort', stop);
+  }
 }

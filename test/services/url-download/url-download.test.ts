@@ -5,6 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { execute } from '../../../src/services/url-download/index.js';
 import { parseAllowList, refusal } from '../../../src/services/url-download/guard.js';
 import { allTags, makeTask, runOn, tempDir } from '../../helpers/service.js';
@@ -123,6 +125,19 @@ describe('URL download', () => {
     const out2 = await run(url, { ...LOOPBACK, timeout_seconds: 0.5 });
     assert.ok(titles(out2).includes('Download stopped: time limit reached'));
     await w.cleanup();
+  });
+
+  it('keeps the configured time limit through garbage collections', { timeout: 15_000 }, async () => {
+    // A limit held only weakly (a composite of AbortSignal.timeout) is lost when collected: the download hangs.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collect = setInterval(gc, 20);
+    try {
+      const out = await run(`${base}/slow`, { ...LOOPBACK, timeout_seconds: 0.5 });
+      assert.ok(titles(out).includes('Download stopped: time limit reached'), titles(out).join(' | '));
+    } finally {
+      clearInterval(collect);
+    }
   });
 
   it('refuses ftp with a clear section and reports DNS failures', async () => {
