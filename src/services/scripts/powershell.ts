@@ -2,7 +2,7 @@
 // double-quoted without variables or escapes) and leaves everything else untouched, so a step never invents code.
 import { gunzipSync, inflateRawSync } from 'node:zlib';
 import { foldedByTree, psQuote, treeConcat } from './pstree.js';
-import { charOf, evalInt, looksLikeText, MAX_VALUE, replaceAll, replaceFits, type Transform } from './transform.js';
+import { charOf, evalInt, looksLikeText, MAX_VALUE, replaceAll, replaceFits, singleAssignments, type Transform } from './transform.js';
 
 // Single-quoted ('' is a quote) or plain double-quoted literal.
 const LIT = `(?:'(?:[^'\\r\\n]|'')*'|"[^"\\r\\n\`$]*")`;
@@ -252,11 +252,7 @@ const invokeVariable: Transform = {
   apply: (s, note) => {
     IEX_VAR.lastIndex = 0;
     if (!IEX_VAR.test(s)) return s;
-    const values = new Map<string, string | null>();
-    for (const m of s.matchAll(ASSIGN)) {
-      const k = m[1]!.toLowerCase();
-      values.set(k, values.has(k) ? null : litValue(m[2]!));
-    }
+    const values = singleAssignments(s, ASSIGN, litValue);
     return replaceAll(s, IEX_VAR, (m) => {
       const k = (m[1] ?? m[2] ?? m[3])!.toLowerCase();
       const v = values.get(k);

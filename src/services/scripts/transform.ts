@@ -81,6 +81,19 @@ export function replaceAll(text: string, re: RegExp, fn: (m: RegExpExecArray) =>
   return last === 0 ? text : out + text.slice(last);
 }
 
+/**
+ * Variables assigned from a literal, by lower-cased name (`assign` captures the name, then the literal): the
+ * literal's value when assigned exactly once, null when assigned more than once (its value at a use is unknown).
+ */
+export function singleAssignments(text: string, assign: RegExp, literal: (lit: string) => string): Map<string, string | null> {
+  const values = new Map<string, string | null>();
+  for (const m of text.matchAll(assign)) {
+    const k = m[1]!.toLowerCase();
+    values.set(k, values.has(k) ? null : literal(m[2]!));
+  }
+  return values;
+}
+
 /** Whether replacing in `value` with `replacement` stays within MAX_VALUE even if every position matched. */
 export function replaceFits(value: string, replacement: string): boolean {
   return replacement.length <= 1 || (value.length + 1) * replacement.length <= MAX_VALUE;

@@ -1,6 +1,6 @@
 // VBScript deobfuscation steps: Chr()/ChrW() built strings, & concatenation, StrReverse, Replace, case
 // functions, and Execute/ExecuteGlobal/Eval of a constant string, which is replaced by the code it runs.
-import { charOf, evalInt, replaceAll, replaceFits, type Transform } from './transform.js';
+import { charOf, evalInt, replaceAll, replaceFits, singleAssignments, type Transform } from './transform.js';
 
 const LIT = '"(?:[^"\\r\\n]|"")*"';
 const litValue = (tok: string) => tok.slice(1, -1).replace(/""/g, '"');
@@ -66,11 +66,7 @@ const executeVariable: Transform = {
   apply: (s, note) => {
     EXECUTE_VAR.lastIndex = 0;
     if (!EXECUTE_VAR.test(s)) return s;
-    const values = new Map<string, string | null>();
-    for (const m of s.matchAll(ASSIGN)) {
-      const k = m[1]!.toLowerCase();
-      values.set(k, values.has(k) ? null : litValue(m[2]!));
-    }
+    const values = singleAssignments(s, ASSIGN, litValue);
     const others = s.replace(ASSIGN, '');
     return replaceAll(s, EXECUTE_VAR, (m) => {
       const k = (m[1] ?? m[2])!.toLowerCase();
