@@ -2,7 +2,8 @@
 // create or freshen its record. Every upload path (ingest, submit, extracted children) goes through here.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
+import { readHead } from '../util/read-head.js';
 import { join } from 'node:path';
 import type { Collection, Datastore } from '../../store/datastore.js';
 import type { Filestore } from '../../store/filestore.js';
@@ -36,17 +37,6 @@ export interface FileIntakeOptions {
   maxFileSize: number;
   defaultClassification: string;
   defaultTtlDays: number;
-}
-
-async function readHead(path: string, n: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
 
 export const fileTooBig = (size: number, max: number) => new AssayError(413, `File too big to be scanned (${size} > ${max}).`, {});
@@ -99,7 +89,7 @@ export class FileIntake {
   private async unwrapped<T>(path: string, opts: IntakeOptions, use: (source: string, cartHeader: Record<string, unknown> | null) => Promise<T>): Promise<T> {
     const size = (await stat(path)).size;
     if (size > this.opts.maxFileSize && !opts.ignoreSize) throw fileTooBig(size, this.opts.maxFileSize);
-    if (opts.keepCart || size < MANDATORY_HEADER_SIZE || !isCart(await readHead(path, MANDATORY_HEADER_SIZE)) || (await declaresType(path))) {
+    if (opts.keepCart || size < MANDATORY_HEADER_SIZE || !isCart((await readHead(path, MANDATORY_HEADER_SIZE)).buf) || (await declaresType(path))) {
       return use(path, null);
     }
     const inner = join(this.opts.tmpDir, `uncart-${randomBytes(8).toString('hex')}`);

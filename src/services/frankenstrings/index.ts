@@ -3,7 +3,8 @@
 // single-byte XOR PEs), which are extracted for analysis in their own right. Heuristic ids, names and scores
 // follow Assemblyline's FrankenStrings.
 import { createHash } from 'node:crypto';
-import { open, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { readHead } from '../../core/util/read-head.js';
 import { join } from 'node:path';
 import type { ExtractedFile, OutputSection, SectionHeuristic, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../service.js';
 import { asciiStrings, wideStrings } from './strings.js';
@@ -51,17 +52,6 @@ function config(task: ServiceTask): Config {
     minBase64: n('min_base64_length', 64), minHex: n('min_hex_length', 256), maxExtracted: n('max_extracted', 20),
     maxIocs: n('max_iocs', 1000),
   };
-}
-
-async function readHead(path: string, size: number, max: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(Math.min(size, max));
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
 
 const cap = (values: Iterable<string>, max: number) => [...values].sort().slice(0, max);
@@ -131,7 +121,7 @@ function childSection(d: Decoded, name: string, sha256: string): OutputSection {
 
 export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<ServiceOutput> {
   const cfg = config(task);
-  const buf = await readHead(ctx.filePath, task.fileInfo.size, cfg.maxBytes);
+  const { buf } = await readHead(ctx.filePath, cfg.maxBytes);
   const truncated = task.fileInfo.size > buf.length;
   ctx.signal.throwIfAborted();
 

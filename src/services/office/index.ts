@@ -2,7 +2,8 @@
 // (Word/Excel/PowerPoint 97-2003, encrypted OOXML), OOXML zip packages and RTF. Reports metadata, VBA macros
 // (source extracted as .vba children) and what they do, embedded objects and their payloads, external
 // relationships, DDE, Excel 4.0 macro sheets, and decrypts password-protected documents with known passwords.
-import { open } from 'node:fs/promises';
+
+import { readHead } from '../../core/util/read-head.js';
 import type { ServiceContext, ServiceOutput, ServiceTask } from '../service.js';
 import { passwordCandidates } from '../extract/passwords.js';
 import type { MacroFindings } from './macros.js';
@@ -21,19 +22,6 @@ function num(cfg: Record<string, unknown>, key: string, dflt: number): number {
   const v = Number(cfg[key]);
   return Number.isFinite(v) && v > 0 ? v : dflt;
 }
-
-async function readHead(path: string, max: number): Promise<{ buf: Buffer; truncated: boolean }> {
-  const fh = await open(path, 'r');
-  try {
-    const { size } = await fh.stat();
-    const buf = Buffer.alloc(Math.min(size, max));
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return { buf: buf.subarray(0, bytesRead), truncated: size > bytesRead };
-  } finally {
-    await fh.close();
-  }
-}
-
 
 export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<ServiceOutput> {
   const cfg = { ...manifest.config, ...task.serviceConfig };

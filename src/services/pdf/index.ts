@@ -2,7 +2,8 @@
 // (where a byte scan sees nothing), then the object graph through pdf-lib: JavaScript with what triggers it,
 // automatic and Launch actions, embedded files, URIs, encryption and metadata. JavaScript and embedded files are
 // extracted as children so the script and file analysers see them.
-import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readHead } from '../../core/util/read-head.js';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import type { ExtractedFile, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../service.js';
@@ -50,17 +51,6 @@ async function loadObjects(data: Buffer, topLevel: Set<string>, limits: Paramete
   }
 }
 
-async function readHead(path: string, max: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const b = Buffer.alloc(max);
-    const { bytesRead } = await fh.read(b, 0, max, 0);
-    return b.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
-
 /** A name for a child file that cannot collide with another child or leave the work directory. */
 function childPath(dir: string, n: number, name: string): string {
   return join(dir, `${String(n).padStart(4, '0')}_${name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80) || 'file'}`);
@@ -76,7 +66,7 @@ export async function execute(task: ServiceTask, ctx: ServiceContext): Promise<S
   let partial = false;
 
   // Past the size limit only the head is read and counted: the object graph needs the whole file.
-  const buf = size > maxBytes ? await readHead(ctx.filePath, maxBytes) : await readFile(ctx.filePath);
+  const buf = size > maxBytes ? (await readHead(ctx.filePath, maxBytes)).buf : await readFile(ctx.filePath);
   const text = buf.toString('latin1');
   const structure = readStructure(text);
   const raw = countKeywords(text);

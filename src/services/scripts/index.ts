@@ -2,7 +2,8 @@
 // language), extracts the clean final layer as a child, and reports what the code does in any of its layers:
 // downloads, dynamic execution, AMSI and Defender tampering, persistence, hidden PowerShell, plus the network
 // indicators each layer holds. The approach follows Assemblyline's Deobfuscripter, with parsers where they help.
-import { open, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { readHead } from '../../core/util/read-head.js';
 import { basename, join } from 'node:path';
 import { emptyIocs, findIocs, type Iocs } from '../frankenstrings/iocs.js';
 import type { OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../service.js';
@@ -44,18 +45,6 @@ function config(c: Record<string, unknown>): Config {
     maxBytes: Math.floor(n('max_size_mb', 5) * 1024 * 1024), maxRounds: Math.floor(n('max_rounds', 25)),
     maxOutput: Math.floor(n('max_output_mb', 16) * 1024 * 1024), maxIocs: Math.floor(n('max_iocs', 500)),
   };
-}
-
-async function readHead(path: string, max: number): Promise<{ buf: Buffer; truncated: boolean }> {
-  const fh = await open(path, 'r');
-  try {
-    const size = (await fh.stat()).size;
-    const buf = Buffer.alloc(Math.min(size, max));
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return { buf: buf.subarray(0, bytesRead), truncated: size > bytesRead };
-  } finally {
-    await fh.close();
-  }
 }
 
 function decode(buf: Buffer): string {
