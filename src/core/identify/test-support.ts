@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
+import { decodeIntelHex } from '../../../test/helpers/yarax-samples.js';
+
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** Project root: two levels above src/core. */
@@ -59,29 +61,6 @@ export function corpusSample(zipPath: string): Buffer {
   if (members.length !== 1) throw new Error(`${zipPath}: expected one member, found ${members.length}`);
   const data = members[0].data;
   return data[0] === 0x3a ? decodeIntelHex(data.toString('latin1')) : data;
-}
-
-/** Intel HEX (data, extended segment/linear address, EOF records) to bytes. */
-export function decodeIntelHex(text: string): Buffer {
-  const chunks: [number, Buffer][] = [];
-  let base = 0;
-  let end = 0;
-  for (const line of text.split(/\r?\n/)) {
-    if (!line.startsWith(':')) continue;
-    const rec = Buffer.from(line.slice(1).trim(), 'hex');
-    const len = rec[0];
-    const type = rec[3];
-    if (type === 0) {
-      const at = base + rec.readUInt16BE(1);
-      chunks.push([at, rec.subarray(4, 4 + len)]);
-      end = Math.max(end, at + len);
-    } else if (type === 2) base = rec.readUInt16BE(4) * 16;
-    else if (type === 4) base = rec.readUInt16BE(4) * 0x10000;
-    else if (type === 1) break;
-  }
-  const out = Buffer.alloc(end);
-  for (const [at, data] of chunks) data.copy(out, at);
-  return out;
 }
 
 /** A minimal stored (uncompressed) zip with the given members, local headers and directory. */
