@@ -1,8 +1,8 @@
 // A parser for the Lucene query syntax Assemblyline users type (Elasticsearch `query_string`): terms,
 // phrases, wildcards, ranges with `*` and date math, comparisons, regular expressions, AND/OR/NOT, `+`/`-`,
 // grouping and `field:(a OR b)`. It yields a small tree that translate.ts turns into datastore filters.
-// Input is hostile: the parser is a single pass over the string with a depth limit, and fails with
-// LuceneSyntaxError carrying the position.
+// Input is hostile: the parser is a single pass over the string with limits on nesting (groups and negations)
+// and on the number of clauses, and fails with LuceneSyntaxError carrying the position.
 
 export type QueryNode =
   | { t: 'all' }
@@ -19,6 +19,10 @@ export class LuceneSyntaxError extends Error {}
 
 const MAX_DEPTH = 64;
 const MAX_LENGTH = 20_000;
+// Elasticsearch refuses queries with too many clauses too (max_clause_count). Here the bound comes from SQLite:
+// a chain of clauses becomes an SQL expression as deep as the chain is long, and SQLite refuses expressions
+// deeper than 1000, so a longer query is a syntax error rather than a failed search.
+const MAX_CLAUSES = 512;
 // Characters that end an unquoted term (unless escaped).
 const TERM_END = new Set([' ', '\t', '\n', '\r', '(', ')', '[', ']', '{', '}', '"', ':', '^', '~']);
 
@@ -28,6 +32,7 @@ export function parseLucene(input: string): QueryNode {
   if (input.length > MAX_LENGTH) throw new LuceneSyntaxError(`query longer than ${MAX_LENGTH} characters`);
   let pos = 0;
   let depth = 0;
+  let clauses = 0;
   const fail = (msg: string): never => {
     throw new LuceneSyntaxError(`${msg} at position ${pos}`);
   };
@@ -178,6 +183,7 @@ export function parseLucene(input: string): QueryNode {
       skipBoostFuzzy();
       return inner;
     }
+    if (++clauses > MAX_CLAUSES) fail(`more than ${MAX_CLAUSES} clauses`);
     if (field !== null || c === '"' || c === '/' || c === '[' || c === '{') return parseValue(field);
     // `name:value` or a bare term: read up to a colon, then decide.
     const save = pos;
@@ -208,7 +214,11 @@ export function parseLucene(input: string): QueryNode {
     skipWs();
     if (peekWord('NOT') || input[pos] === '!') {
       pos += input[pos] === '!' ? 1 : 3;
-      return { node: { t: 'not', item: parseUnary(field).node }, mod: null };
+      // A chain of negations recurses as deep as it is long: it counts against the nesting limit like a group.
+      if (++depth > MAX_DEPTH) fail('query nested too deeply');
+      const item = parseUnary(field).node;
+      depth--;
+      return { node: { t: 'not', item }, mod: null };
     }
     const c = input[pos];
     if (c === '+' || c === '-') {
