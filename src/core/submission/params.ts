@@ -93,7 +93,9 @@ const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null 
 function mergeKnown(base: Plain, over: Plain, path = 'params'): Plain {
   const out: Plain = { ...base };
   for (const [k, v] of Object.entries(over)) {
-    if (!(k in base) || v === undefined) continue; // unknown keys are ignored, as the AL model ignores them
+    // Unknown keys are ignored, as the AL model ignores them. Own keys only: `in` would also accept what every
+    // object inherits ("constructor", "toString", "__proto__", which would even replace the prototype).
+    if (!Object.hasOwn(base, k) || v === undefined) continue;
     const cur = base[k];
     if (v === null) {
       if (cur === null) out[k] = null; // only nullable fields (psid, filetype_override, …) take null
