@@ -136,6 +136,12 @@ export async function startServer(
       maxDtl: config.submission.maxDtl,
       allowUrlSubmissions: config.ui.allowUrlSubmissions,
       urlServices: config.ui.urlSubmissionAutoServiceSelection,
+      urlSchemes: config.ui.urlSubmissionSchemes,
+      metadata: {
+        maxDepth: config.server.maxJsonDepth,
+        maxBytes: config.submission.maxMetadataBytes,
+        maxValueLength: config.submission.maxMetadataLength,
+      },
     }),
     logger,
   };

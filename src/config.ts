@@ -22,6 +22,15 @@ export interface AssayConfig {
     /** Largest request body accepted, in bytes (uploads included). */
     bodyLimit: number;
     logLevel: string;
+    /** Largest request head (request line and headers), bytes; larger ones get a 431. */
+    maxHeaderSize: number;
+    /** Longest path parameter (an id, a hash), characters. */
+    maxParamLength: number;
+    /**
+     * Deepest nesting of arrays and objects accepted in a JSON body (or a multipart `json` part). Code that walks
+     * request JSON recursively relies on it; SQLite refuses documents nested 1000 deep, so keep it well below.
+     */
+    maxJsonDepth: number;
   };
   dataDir: string;
   auth: {
@@ -44,12 +53,18 @@ export interface AssayConfig {
     defaultMaxSupplementary: number;
     maxExtractionDepth: number;
     verdicts: VerdictThresholds;
+    /** Size of a submission's metadata once flattened, bytes of JSON. */
+    maxMetadataBytes: number;
+    /** Longest metadata value, characters (Assemblyline's submission.max_metadata_length). */
+    maxMetadataLength: number;
   };
   ui: {
     fqdn: string;
     allowUrlSubmissions: boolean;
     /** Services added to the selection of every URL submission (the downloader fetches the URL). */
     urlSubmissionAutoServiceSelection: string[];
+    /** URL schemes accepted for URL submissions; anything else is refused when submitted. */
+    urlSubmissionSchemes: string[];
     allowRawDownloads: boolean;
     allowZipDownloads: boolean;
     readOnly: boolean;
@@ -72,6 +87,20 @@ export interface AssayConfig {
     /** Tag values never reported as indicators, besides the safelist's tag items. */
     tagSafelist: ConfiguredTagSafelist;
   };
+  search: {
+    /** Largest page (`rows`) of a search or listing. */
+    maxRows: number;
+    /** Largest `offset` of a search or listing (deep paging has no limit). */
+    maxOffset: number;
+    /** Longest query (or filter query), characters. */
+    maxQueryLength: number;
+    /** Most terms, phrases, ranges and other clauses in a query and its filters together. */
+    maxQueryClauses: number;
+    /** Deepest nesting of parentheses and NOTs in a query. */
+    maxQueryDepth: number;
+    /** Longest single term, phrase or range bound of a query, characters. */
+    maxTermLength: number;
+  };
   ingester: {
     /** Ingests analysed at the same time. */
     maxInflight: number;
@@ -84,7 +113,16 @@ export const ASSAY_VERSION = '4.6.0.assay0';
 
 export function defaultConfig(): AssayConfig {
   return {
-    server: { host: '0.0.0.0', port: 8443, http: false, bodyLimit: 110 * 1024 * 1024, logLevel: 'info' },
+    server: {
+      host: '0.0.0.0',
+      port: 8443,
+      http: false,
+      bodyLimit: 110 * 1024 * 1024,
+      logLevel: 'info',
+      maxHeaderSize: 16 * 1024,
+      maxParamLength: 1000,
+      maxJsonDepth: 100,
+    },
     dataDir: './assay-data',
     auth: {
       sessionDurationSeconds: 3600,
@@ -104,11 +142,14 @@ export function defaultConfig(): AssayConfig {
       defaultMaxSupplementary: 500,
       maxExtractionDepth: 6,
       verdicts: { info: 0, suspicious: 300, highly_suspicious: 700, malicious: 1000 },
+      maxMetadataBytes: 1024 * 1024,
+      maxMetadataLength: 4096,
     },
     ui: {
       fqdn: 'localhost',
       allowUrlSubmissions: true,
       urlSubmissionAutoServiceSelection: ['URLDownload'],
+      urlSubmissionSchemes: ['http', 'https'],
       allowRawDownloads: true,
       allowZipDownloads: true,
       readOnly: false,
@@ -117,6 +158,7 @@ export function defaultConfig(): AssayConfig {
     system: { organisation: 'ACME', type: 'production' },
     services: { builtin: true, paths: [], workers: null, defaultMemoryMb: 1024, config: {} },
     lists: { tagSafelist: DEFAULT_TAG_SAFELIST },
+    search: { maxRows: 10_000, maxOffset: 10_000_000, maxQueryLength: 1024 * 1024, maxQueryClauses: 1024, maxQueryDepth: 64, maxTermLength: 10_000 },
     ingester: { maxInflight: 64, samplingAt: { low: 10_000_000, medium: 2_000_000, high: 1_000_000, critical: 500_000 } },
   };
 }

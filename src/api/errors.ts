@@ -3,10 +3,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
 import { AssayError } from '../core/errors.js';
+import { firstTooDeep, tooDeepMessage } from '../core/util/json-depth.js';
 import type { AppContext } from './context.js';
 import { reply } from './envelope.js';
+import { BAD_JSON_MESSAGE, describeRequestError, isClientAbort } from './request-errors.js';
 
-export const BAD_JSON_MESSAGE = "No data block provided or data block not in JSON format.'";
+export { BAD_JSON_MESSAGE };
 
 /** The 401 body tells a login page which ways in exist. */
 export function unauthorizedBody(): Record<string, unknown> {
@@ -80,18 +82,12 @@ export function installErrorHandling(app: FastifyInstance, ctx: AppContext): voi
   app.setErrorHandler((error: FastifyError | AssayError, req, res) => {
     if (error instanceof AssayError) return sendError(ctx, req, res, error);
     const fe = error as FastifyError;
-    if (fe.validation) {
-      return reply(res, '', 400, `Invalid request: ${fe.message}`);
+    if (isClientAbort(req, fe)) {
+      req.log.info({ url: req.url, reason: fe.message }, 'client closed the connection before its request was complete (aborted upload)');
+      return reply(res, '', 400, 'The request ended before it was complete');
     }
-    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.statusCode === 413) {
-      return reply(res, '', 413, `Request body is larger than the ${ctx.config.server.bodyLimit} bytes allowed`);
-    }
-    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fe.code?.startsWith('FST_ERR_CTP_')) {
-      return reply(res, '', 400, BAD_JSON_MESSAGE);
-    }
-    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return reply(res, '', fe.statusCode, fe.message);
-    }
+    const known = describeRequestError(fe, ctx.config);
+    if (known) return reply(res, '', known[0], known[1]);
     req.log.error({ err: error, url: req.url }, 'request failed');
     return reply(res, '', 500, 'Internal Server Error');
   });
@@ -102,17 +98,22 @@ export function installErrorHandling(app: FastifyInstance, ctx: AppContext): voi
  * GETs included), malformed JSON is a 400 in Assemblyline's words, and routes that take YAML or bytes under a
  * JSON label receive the raw buffer.
  */
-export function installBodyParsers(app: FastifyInstance): void {
+export function installBodyParsers(app: FastifyInstance, limits: { maxJsonDepth: number }): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
     if (req.routeOptions.config?.rawBody) return done(null, body);
     if (body.length === 0 || /^\s*$/.test(body.toString('latin1'))) return done(null, undefined);
+    const text = body.toString('utf8');
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(body.toString('utf8')));
+      parsed = JSON.parse(text);
     } catch {
       if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE') return done(null, undefined);
-      done(new AssayError(400, BAD_JSON_MESSAGE), undefined);
+      return done(new AssayError(400, BAD_JSON_MESSAGE), undefined);
     }
+    // Measured on valid JSON only, so a malformed body keeps Assemblyline's message.
+    if (firstTooDeep(text, limits.maxJsonDepth) >= 0) return done(new AssayError(400, tooDeepMessage('The JSON body', limits.maxJsonDepth)), undefined);
+    done(null, parsed);
   });
   // A route with a body schema validates an absent body as an empty object, so a missing field is reported
   // as such instead of "body must be object".

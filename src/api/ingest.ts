@@ -3,12 +3,14 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../core/errors.js';
 import { initSubmission } from '../core/submission/init.js';
+import { checkRequestFields } from '../core/submission/request-fields.js';
 import { isoDate } from '../core/util/time.js';
 import { principalOf, submitterOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { readSubmissionRequest } from './upload.js';
 
-const Queue = Type.Object({ nq: Type.String({ minLength: 1, maxLength: 256 }) });
+const QUEUE_NAME_MAX = 256;
+const Queue = Type.Object({ nq: Type.String({ minLength: 1, maxLength: QUEUE_NAME_MAX }) });
 
 // Ingest defaults that keep a flood of sensor traffic cheap, unless the request says otherwise.
 const INGEST_DEFAULTS = { deep_scan: false, priority: 150, ignore_cache: false, ignore_recursion_prevention: false, ignore_filtering: false };
@@ -32,12 +34,17 @@ export default async function ingestRoutes(app: FastifyInstance, ctx: AppContext
     },
     async (req, res) => {
       const p = principalOf(req);
-      const parsed = await readSubmissionRequest(req, ctx.tmpDir, ctx.config.submission.maxFileSize);
+      const parsed = await readSubmissionRequest(req, ctx.tmpDir, ctx.config);
       try {
         const data = parsed.data;
+        checkRequestFields(data);
         const threshold = data.notification_threshold;
         if (threshold !== undefined && threshold !== null && !Number.isInteger(threshold)) {
           throw badRequest('notification_threshold should be and int', {});
+        }
+        if (typeof data.notification_queue === 'string' && data.notification_queue.length > QUEUE_NAME_MAX) {
+          // Its messages could not be read: get_message takes names up to this length.
+          throw badRequest(`notification_queue is longer than the ${QUEUE_NAME_MAX} characters a queue name may have`, {});
         }
         // Defaults apply only where the request did not set the value.
         const params = { ...INGEST_DEFAULTS, ...((data.params as object | undefined) ?? {}) };

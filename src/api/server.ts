@@ -3,7 +3,7 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ASSAY_VERSION } from '../config.js';
 import apikeyRoutes from './apikey.js';
 import authRoutes from './auth.js';
@@ -26,6 +26,7 @@ import searchRoutes from './search.js';
 import workflowRoutes from './workflow.js';
 import multipart from '@fastify/multipart';
 import { installAuthentication } from './authn.js';
+import { clientErrorHandler, frameworkErrorHandler } from './client-errors.js';
 import type { AppContext } from './context.js';
 import { installBodyParsers, installErrorHandling } from './errors.js';
 import systemRoutes from './system.js';
@@ -41,11 +42,15 @@ export interface ServerOptions {
 }
 
 export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise<FastifyInstance> {
+  const { maxHeaderSize } = ctx.config.server;
   const app = Fastify({
     loggerInstance: opts.logger,
-    ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.https ? { https: { ...opts.https, maxHeaderSize } } : { http: { maxHeaderSize } }),
     bodyLimit: ctx.config.server.bodyLimit,
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1000 },
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: ctx.config.server.maxParamLength },
+    // Requests refused before routing (oversized head, bad URL, overlong parameter) get the envelope too.
+    clientErrorHandler: clientErrorHandler(ctx.config, opts.logger as FastifyBaseLogger),
+    frameworkErrors: frameworkErrorHandler(ctx.config),
     // A line per request costs more than the request itself at ingest rates; only debug logging shows them.
     logController: new LogController({
       disableRequestLogging: ctx.config.server.logLevel !== 'debug' && ctx.config.server.logLevel !== 'trace',
@@ -54,7 +59,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
   }) as unknown as FastifyInstance;
 
   installErrorHandling(app, ctx);
-  installBodyParsers(app);
+  installBodyParsers(app, ctx.config.server);
   await app.register(cookie);
   // Uploads are streamed part by part (see upload.ts); limits are set per request there.
   await app.register(multipart);

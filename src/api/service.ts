@@ -99,7 +99,7 @@ export default async function serviceRoutes(app: FastifyInstance, ctx: AppContex
         'submission.max_dtl': c.submission.maxDtl,
         'submission.max_extraction_depth': c.submission.maxExtractionDepth,
         'submission.max_file_size': c.submission.maxFileSize,
-        'submission.max_metadata_length': 4096,
+        'submission.max_metadata_length': c.submission.maxMetadataLength,
         'submission.verdicts.info': c.submission.verdicts.info,
         'submission.verdicts.suspicious': c.submission.verdicts.suspicious,
         'submission.verdicts.highly_suspicious': c.submission.verdicts.highly_suspicious,

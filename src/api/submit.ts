@@ -31,7 +31,7 @@ export default async function submitRoutes(app: FastifyInstance, ctx: AppContext
     },
     async (req, res) => {
       const p = principalOf(req);
-      const parsed = await readSubmissionRequest(req, ctx.tmpDir, ctx.config.submission.maxFileSize);
+      const parsed = await readSubmissionRequest(req, ctx.tmpDir, ctx.config);
       try {
         const init = await initSubmission(parsed, await submitterOf(ctx, p), ctx.submitOptions('submit'));
         const params = init.params;

@@ -6,10 +6,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
-import { badRequest } from '../core/errors.js';
-import { fileTooBig } from '../core/files/file-intake.js';
+import type { AssayConfig } from '../config.js';
+import { AssayError, badRequest } from '../core/errors.js';
 import type { SubmissionRequest } from '../core/submission/init.js';
-import { BAD_JSON_MESSAGE } from './errors.js';
+import { firstTooDeep, tooDeepMessage } from '../core/util/json-depth.js';
+import { BAD_JSON_MESSAGE, MULTIPART_FIELDS, fileTooLargeMessage, jsonPartLimit, jsonPartTooLargeMessage } from './request-errors.js';
 
 export interface ParsedUpload extends SubmissionRequest {
   /** Remove the temporary upload. */
@@ -19,9 +20,23 @@ export interface ParsedUpload extends SubmissionRequest {
 /** Uploads up to this size are kept in memory. */
 export const MEMORY_UPLOAD_BYTES = 4 << 20;
 
+/** The `json` part: an object, within the nesting limit, or a 400 in Assemblyline's words. */
+function parseJsonBlock(text: string, maxDepth: number): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw badRequest(BAD_JSON_MESSAGE, {});
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badRequest(BAD_JSON_MESSAGE, {});
+  if (firstTooDeep(text, maxDepth) >= 0) throw badRequest(tooDeepMessage('The json part', maxDepth), {});
+  return parsed as Record<string, unknown>;
+}
+
 export async function readSubmissionRequest(
-  req: FastifyRequest, tmpDir: string, maxFileSize: number, memoryBytes = MEMORY_UPLOAD_BYTES,
+  req: FastifyRequest, tmpDir: string, cfg: AssayConfig, memoryBytes = MEMORY_UPLOAD_BYTES,
 ): Promise<ParsedUpload> {
+  const { maxFileSize } = cfg.submission;
   if (!req.isMultipart()) {
     const body = req.body;
     if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) {
@@ -36,8 +51,10 @@ export async function readSubmissionRequest(
     if (upload?.path && !upload.consumed) await rm(upload.path, { force: true });
   };
   try {
-    // The size limit is one byte over the maximum so an oversize file is detected, not silently cut.
-    for await (const part of req.parts({ limits: { fileSize: maxFileSize + 1, files: 1, fields: 20, fieldSize: 1 << 20 } })) {
+    // The size limit is one byte over the maximum so an oversize file is detected, not silently cut. A second
+    // file part breaks the `files` limit, which the error handler reports as such.
+    const limits = { fileSize: maxFileSize + 1, files: 1, fields: MULTIPART_FIELDS, fieldSize: jsonPartLimit(cfg) };
+    for await (const part of req.parts({ limits })) {
       if (part.type === 'file') {
         if (part.fieldname !== 'bin' || upload) {
           part.file.resume();
@@ -70,18 +87,14 @@ export async function readSubmissionRequest(
         } finally {
           await fh?.close();
         }
-        if (part.file.truncated) throw fileTooBig(part.file.bytesRead, maxFileSize);
+        if (part.file.truncated) throw new AssayError(413, fileTooLargeMessage(maxFileSize), {});
         const bytes = fh ? undefined : Buffer.concat(chunks, size);
         if (bytes) upload.bytes = bytes;
         upload.digest = { sha256: hash.digest('hex'), size, head: head ?? bytes!.subarray(0, 64) };
       } else if (part.fieldname === 'json') {
-        try {
-          const parsed = JSON.parse(String(part.value));
-          if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-          data = parsed as Record<string, unknown>;
-        } catch {
-          throw badRequest(BAD_JSON_MESSAGE, {});
-        }
+        // A cut value would only fail to parse; say which limit cut it.
+        if (part.valueTruncated) throw badRequest(jsonPartTooLargeMessage(cfg), {});
+        data = parseJsonBlock(String(part.value), cfg.server.maxJsonDepth);
       }
     }
   } catch (err) {

@@ -4,11 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isCart } from '../cart/index.js';
-import { fileTooBig, type FileIntake } from '../files/file-intake.js';
+import type { FileIntake } from '../files/file-intake.js';
 import type { FileRecord } from '../files/file-record.js';
 import { AssayError, badRequest } from '../errors.js';
-import { flattenMetadata, type SubmissionFile } from './record.js';
+import type { SubmissionFile } from './record.js';
+import { cartMetadata, requestMetadata, type MetadataLimits } from './metadata.js';
 import { resolveParams, type SubmissionParams, type Submitter } from './params.js';
+import { checkRequestFields, checkSubmittedUrl, decodeBase64Field, fileTooLargeMessage } from './request-fields.js';
 
 const HASH_METHODS = ['sha256', 'sha1', 'md5', 'tlsh', 'ssdeep'] as const;
 
@@ -35,6 +37,9 @@ export interface InitOptions {
   allowUrlSubmissions: boolean;
   /** Services added to the selection of a URL submission. */
   urlServices?: readonly string[];
+  /** URL schemes a URL submission may use. */
+  urlSchemes: readonly string[];
+  metadata: MetadataLimits;
 }
 
 export interface InitializedSubmission {
@@ -55,14 +60,17 @@ export function uriFileContent(url: string): string {
   return `# Assemblyline URI file\nuri: ${JSON.stringify(url)}\n`;
 }
 
+const tooLarge = (max: number, size: number) => new AssayError(413, fileTooLargeMessage(max, size), {});
+
 function refang(url: string): string {
   return url.replace(/^hxxp/i, 'http').replace(/\[\.\]/g, '.').replace(/\[:\]/g, ':');
 }
 
 export async function initSubmission(req: SubmissionRequest, user: Submitter, opts: InitOptions): Promise<InitializedSubmission> {
   const data = req.data;
+  checkRequestFields(data);
   const params = resolveParams(data, user, { ttl: opts.ttl, maxDtl: opts.maxDtl });
-  const metadata = { ...(user.defaultMetadata ?? {}), ...flattenMetadata(data.metadata ?? {}) };
+  const metadata = { ...(user.defaultMetadata ?? {}), ...requestMetadata(data.metadata, opts.metadata) };
   let name = typeof data.name === 'string' && data.name ? data.name : undefined;
   let tmp: string | undefined;
   let record: FileRecord | undefined;
@@ -77,7 +85,7 @@ export async function initSubmission(req: SubmissionRequest, user: Submitter, op
     if (upload?.bytes && upload.digest && opts.endpoint === 'ingest' && upload.digest.size > 0 && !isCart(upload.digest.head)) {
       // The sensor fast path: a small upload travels in the ingest record, a larger one goes from memory into
       // the filestore.
-      if (upload.digest.size > opts.maxFileSize && !params.ignore_size) throw fileTooBig(upload.digest.size, opts.maxFileSize);
+      if (upload.digest.size > opts.maxFileSize && !params.ignore_size) throw tooLarge(opts.maxFileSize, upload.digest.size);
       if (upload.digest.size <= INLINE_CONTENT_BYTES) {
         content = upload.bytes;
         stored = upload.digest;
@@ -92,10 +100,10 @@ export async function initSubmission(req: SubmissionRequest, user: Submitter, op
     }
     if (!path && !stored) {
       const text = typeof data.plaintext === 'string' ? Buffer.from(data.plaintext, 'utf8') : undefined;
-      const b64 = typeof data.base64 === 'string' ? Buffer.from(data.base64, 'base64') : undefined;
+      const b64 = typeof data.base64 === 'string' ? decodeBase64Field(data.base64) : undefined;
       const inline = text?.length ? text : b64;
       if (inline?.length) {
-        if (inline.length > opts.maxFileSize) throw fileTooBig(inline.length, opts.maxFileSize);
+        if (inline.length > opts.maxFileSize) throw tooLarge(opts.maxFileSize, inline.length);
         tmp = join(opts.tmpDir, `submit-${randomBytes(8).toString('hex')}`);
         await writeFile(tmp, inline);
         path = tmp;
@@ -103,6 +111,7 @@ export async function initSubmission(req: SubmissionRequest, user: Submitter, op
         if (!opts.allowUrlSubmissions) throw new AssayError(403, 'URL submissions are disabled in this system', {});
         const url = refang(data.url.trim());
         if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(url)) throw badRequest('Url provided is invalid.', {});
+        checkSubmittedUrl(url, opts.urlSchemes);
         name = url;
         isUrl = true;
         for (const svc of opts.urlServices ?? []) if (!params.services.selected.includes(svc)) params.services.selected.push(svc);
@@ -147,7 +156,7 @@ export async function initSubmission(req: SubmissionRequest, user: Submitter, op
     // The CaRT header's name wins over the upload's; its other keys become metadata.
     const { name: cartName, classification: _c, ...rest } = cartHeader;
     if (typeof cartName === 'string' && cartName) name = cartName;
-    Object.assign(metadata, flattenMetadata(rest));
+    Object.assign(metadata, cartMetadata(rest, opts.metadata));
   }
   const file = record ?? stored!;
   if (file.size === 0) throw badRequest('File empty.', {});

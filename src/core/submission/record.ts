@@ -65,16 +65,3 @@ export function newSubmission(opts: {
     scan_key: opts.scanKey ?? null,
   };
 }
-
-/** Metadata values are strings; nested objects are flattened to dotted keys, as Assemblyline does. */
-export function flattenMetadata(input: unknown, prefix = '', out: Record<string, string> = {}, maxLength = 4096): Record<string, string> {
-  if (input === null || input === undefined) return out;
-  if (typeof input !== 'object' || Array.isArray(input)) {
-    if (!prefix) return out;
-    const v = typeof input === 'string' ? input : JSON.stringify(input);
-    if (v.length <= maxLength) out[prefix] = v;
-    return out;
-  }
-  for (const [k, v] of Object.entries(input as Record<string, unknown>)) flattenMetadata(v, prefix ? `${prefix}.${k}` : k, out, maxLength);
-  return out;
-}
