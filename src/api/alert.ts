@@ -13,7 +13,9 @@ import type { Filter } from '../store/datastore.js';
 import { isoDate } from '../core/util/time.js';
 import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, Success, reply } from './envelope.js';
+import { pageArgs, queryLimits, trackTotalHits } from './paging.js';
 import { readerOf } from '../core/submission/access.js';
+import { visibilityOf } from './visibility.js';
 
 const view = { auth: { roles: ['alert_view' as const] } };
 const manage = { auth: { roles: ['alert_manage' as const] } };
@@ -24,10 +26,6 @@ const BATCH_MAX = 100_000;
 type Q = Record<string, unknown>;
 const str = (v: unknown) => (v === undefined || v === null ? undefined : Array.isArray(v) ? String(v[0]) : String(v));
 const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
-const int = (v: unknown, dflt: number) => {
-  const n = Number(v);
-  return v === undefined || v === '' || !Number.isFinite(n) ? dflt : Math.max(0, Math.trunc(n));
-};
 
 /** `reporting_ts` window: [tc_start - tc, tc_start], or everything up to tc_start. */
 function timeWindow(q: Q): { filter?: Filter; tcStart?: string } {
@@ -48,7 +46,7 @@ function actorOf(req: FastifyRequest): Actor {
 
 export default async function alertRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const alerts = ctx.storage.datastore.collection<AlertRecord>('alert');
-  const engine = new SearchEngine(ctx.storage.datastore);
+  const engine = new SearchEngine(ctx.storage.datastore, queryLimits(ctx.config));
   const index = searchIndex('alert')!;
 
   /** The alerts a list or batch request selects: q, fq and the time window, within what the caller may see. */
@@ -59,12 +57,20 @@ export default async function alertRoutes(app: FastifyInstance, ctx: AppContext)
   };
   const selectionFilter = (req: FastifyRequest): Filter => {
     const s = selection(req);
-    const base = buildFilter(index, readerOf(principalOf(req)), s.query, s.filters);
+    const base = buildFilter(index, readerOf(principalOf(req)), s.query, s.filters, engine.limits);
     return s.extra ? { op: 'and', items: [base, s.extra] } : base;
   };
-  const get = async (id: string) => {
+  const visibility = visibilityOf(ctx);
+  /** Refuses an alert whose submission the caller may not read (a missing alert is left to the caller). */
+  const guard = async (req: FastifyRequest, id: string) => {
+    if ((await alerts.exists(id)) && !(await visibility.canSee(readerOf(principalOf(req)), 'alert', id))) {
+      throw forbidden('You are not allowed to see this alert...', {});
+    }
+  };
+  const get = async (req: FastifyRequest, id: string) => {
     const a = await alerts.get(id);
     if (!a) throw notFound(`Alert ID ${id} not found`, {});
+    await guard(req, id);
     return a;
   };
   const idOf = (req: FastifyRequest) => (req.params as { alert_id: string }).alert_id;
@@ -73,7 +79,7 @@ export default async function alertRoutes(app: FastifyInstance, ctx: AppContext)
   app.get('/api/v4/alert/list/', { schema: schema('Alerts, newest first (q, fq, tc, tc_start, offset, rows)', { querystring: loose }), config: view }, async (req, res) => {
     const q = req.query as Q;
     const s = selection(req);
-    const r = await engine.search(index, readerOf(principalOf(req)), { ...s, offset: int(q.offset, 0), rows: int(q.rows, 10), trackTotalHits: q.track_total_hits === undefined ? undefined : int(q.track_total_hits, 10_000) });
+    const r = await engine.search(index, readerOf(principalOf(req)), { ...s, ...pageArgs(q, ctx.config.search, 10), trackTotalHits: trackTotalHits(q.track_total_hits) });
     return reply(res, { offset: r.offset, rows: r.rows, total: r.total, items: r.items });
   });
 
@@ -81,13 +87,15 @@ export default async function alertRoutes(app: FastifyInstance, ctx: AppContext)
     const q = req.query as Q;
     const s = selection(req);
     const { field } = req.params as { field: string };
-    const r = await grouped(engine, index, readerOf(principalOf(req)), field, { ...s, offset: int(q.offset, 0), rows: int(q.rows, 10), limit: 1 });
+    const r = await grouped(engine, index, readerOf(principalOf(req)), field, { ...s, ...pageArgs(q, { ...ctx.config.search, maxRows: Math.min(1000, ctx.config.search.maxRows) }, 10), limit: 1 });
     const items = [];
+    // Only alerts the caller may see count towards the hint.
+    const visible = visibility.filter('alert', readerOf(principalOf(req))) ?? { op: 'all' };
     for (const g of r.items) {
       const top = g.items[0];
       if (!top) continue;
       // Tell the analyst when someone already owns part of the group.
-      const owned = await alerts.count({ op: 'and', items: [{ op: 'eq', field, value: g.value }, { op: 'exists', field: 'owner' }, s.extra ?? { op: 'all' }] }, 1);
+      const owned = await alerts.count({ op: 'and', items: [{ op: 'eq', field, value: g.value }, { op: 'exists', field: 'owner' }, s.extra ?? { op: 'all' }, visible] }, 1);
       items.push({ ...top, group_count: g.total, hint_owner: owned > 0 });
     }
     const counted = items.reduce((n, i) => n + i.group_count, 0);
@@ -115,14 +123,16 @@ export default async function alertRoutes(app: FastifyInstance, ctx: AppContext)
     return reply(res, r.items.map((a) => a.alert_id));
   });
 
-  app.get('/api/v4/alert/:alert_id/', { schema: schema('An alert', { params: AlertId }), config: view }, async (req, res) => reply(res, await get(idOf(req))));
+  app.get('/api/v4/alert/:alert_id/', { schema: schema('An alert', { params: AlertId }), config: view }, async (req, res) => reply(res, await get(req, idOf(req))));
 
   /** One alert changed through `change`, or a batch over the selection. */
-  const mutate = (req: FastifyRequest, change: AlertChange) =>
-    alerts.update(idOf(req), (cur) => {
+  const mutate = async (req: FastifyRequest, change: AlertChange) => {
+    await guard(req, idOf(req));
+    return alerts.update(idOf(req), (cur) => {
       if (!cur) throw notFound(`Alert ID ${idOf(req)} not found`, {});
       return changeAlert(cur, change, actorOf(req));
     });
+  };
   const batch = (req: FastifyRequest, change: AlertChange) => alerts.updateWhere(selectionFilter(req), (cur) => changeAlert(cur, change, actorOf(req)), BATCH_MAX);
 
   const body = Type.Unsafe<unknown>({ description: 'JSON body' });
@@ -167,6 +177,7 @@ export default async function alertRoutes(app: FastifyInstance, ctx: AppContext)
   });
   app.get('/api/v4/alert/ownership/:alert_id/', { schema: schema('Take ownership of an alert', { params: AlertId, response: { 200: Enveloped(Success) } }), config: manage }, async (req, res) => {
     const uname = principalOf(req).user.uname;
+    await guard(req, idOf(req));
     await alerts.update(idOf(req), (cur) => {
       if (!cur) throw notFound(`Alert ID ${idOf(req)} not found`, {});
       if (cur.owner && cur.owner !== uname) throw forbidden('Alert is already owned', { success: false });
@@ -181,6 +192,7 @@ export default async function alertRoutes(app: FastifyInstance, ctx: AppContext)
       const { verdict } = req.params as { verdict: string };
       if (!(VERDICTS as readonly string[]).includes(verdict)) throw badRequest(`Invalid verdict: ${verdict} (malicious or non_malicious)`);
       const uname = principalOf(req).user.uname;
+      await guard(req, idOf(req));
       await alerts.update(idOf(req), (cur) => {
         if (!cur) throw notFound(`Alert ID ${idOf(req)} not found`, {});
         return setVerdict(cur, verdict as (typeof VERDICTS)[number], uname);

@@ -1,12 +1,15 @@
 // /api/v4/file/result/, /file/score/ and /file/children/: what analysis said about a file across submissions.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import { notFound } from '../core/errors.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { forbidden, notFound } from '../core/errors.js';
 import { formatResult } from '../core/results/format.js';
 import type { ErrorRecord, ResultRecord } from '../core/results/model.js';
 import { fileResultsSummary } from '../core/results/summary.js';
-import type { AppContext } from './context.js';
+import { readerOf, type Reader } from '../core/submission/access.js';
+import type { Filter } from '../store/datastore.js';
+import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
+import { visibilityOf } from './visibility.js';
 
 const Sha = Type.String({ pattern: '^[0-9a-fA-F]{64}$' });
 const view = { auth: { roles: ['submission_view' as const] } };
@@ -15,14 +18,24 @@ export default async function fileResultRoutes(app: FastifyInstance, ctx: AppCon
   const results = ctx.storage.datastore.collection<ResultRecord>('result');
   const errors = ctx.storage.datastore.collection<ErrorRecord>('error');
 
-  const fileInfo = async (sha256: string) => {
-    const info = await ctx.intake.files.get(sha256.toLowerCase());
+  const visibility = visibilityOf(ctx);
+  /** The caller, and the file if they may see it. */
+  const fileInfo = async (req: FastifyRequest) => {
+    const reader = readerOf(principalOf(req));
+    const info = await ctx.intake.files.get((req.params as { sha256: string }).sha256.toLowerCase());
     if (!info) throw notFound('This file does not exists.', {});
-    return info;
+    if (!(await visibility.canSee(reader, 'file', info.sha256))) throw forbidden('You are not allowed to view this file.', {});
+    return { info, reader };
   };
-  /** Every stored result of the file, newest first, grouped by service. */
-  const byService = async (sha256: string) => {
-    const all = await results.search({ filter: { op: 'eq', field: 'sha256', value: sha256 }, sort: [{ field: 'created', dir: 'desc' }], limit: 10_000 });
+  /** The file's records of a kind, within what the reader may see (other groups' analyses stay theirs). */
+  const ofFile = (sha256: string, kind: 'result' | 'error', reader: Reader): Filter => {
+    const access = visibility.filter(kind, reader);
+    const one: Filter = { op: 'eq', field: 'sha256', value: sha256 };
+    return access ? { op: 'and', items: [one, access] } : one;
+  };
+  /** Every stored result of the file the reader may see, newest first, grouped by service. */
+  const byService = async (sha256: string, reader: Reader) => {
+    const all = await results.search({ filter: ofFile(sha256, 'result', reader), sort: [{ field: 'created', dir: 'desc' }], limit: 10_000 });
     const groups = new Map<string, Array<ResultRecord & { id: string }>>();
     for (const r of all.items) {
       const list = groups.get(r.response.service_name) ?? [];
@@ -36,11 +49,11 @@ export default async function fileResultRoutes(app: FastifyInstance, ctx: AppCon
     '/api/v4/file/result/:sha256/',
     { schema: { tags: ['file'], summary: "A file's latest result from each service, with its errors, children and aggregates", params: Type.Object({ sha256: Sha }), response: { 200: Enveloped(AnyJson) } }, config: view },
     async (req, res) => {
-      const info = await fileInfo((req.params as { sha256: string }).sha256);
-      const groups = await byService(info.sha256);
+      const { info, reader } = await fileInfo(req);
+      const groups = await byService(info.sha256, reader);
       const latest = [...groups.values()].map((l) => formatResult(l[0]!, { minClassification: info.classification, buildHierarchy: true })!).filter(Boolean);
       const alternates = Object.fromEntries([...groups].map(([svc, l]) => [svc, l.slice(1).map((r) => ({ id: r.id, created: r.created, result: { score: r.result.score }, response: { service_version: r.response.service_version } }))]));
-      const errs = await errors.search({ filter: { op: 'eq', field: 'sha256', value: info.sha256 }, sort: [{ field: 'created', dir: 'desc' }], limit: 100 });
+      const errs = await errors.search({ filter: ofFile(info.sha256, 'error', reader), sort: [{ field: 'created', dir: 'desc' }], limit: 100 });
       return reply(res, {
         classification: info.classification,
         file_info: info,
@@ -60,9 +73,9 @@ export default async function fileResultRoutes(app: FastifyInstance, ctx: AppCon
     '/api/v4/file/result/:sha256/:service/',
     { schema: { tags: ['file'], summary: "A file's results from one service (latest, or all with ?all)", params: Type.Object({ sha256: Sha, service: Type.String() }), querystring: Type.Object({ all: Type.Optional(Type.String()) }), response: { 200: Enveloped(AnyJson) } }, config: view },
     async (req, res) => {
-      const { sha256, service } = req.params as { sha256: string; service: string };
-      const info = await fileInfo(sha256);
-      const list = (await byService(info.sha256)).get(service) ?? [];
+      const { service } = req.params as { service: string };
+      const { info, reader } = await fileInfo(req);
+      const list = (await byService(info.sha256, reader)).get(service) ?? [];
       const all = (req.query as { all?: string }).all !== undefined;
       return reply(res, { file_info: info, results: (all ? list.slice(0, 100) : list.slice(0, 1)).map((r) => formatResult(r, { buildHierarchy: true })) });
     },
@@ -72,8 +85,8 @@ export default async function fileResultRoutes(app: FastifyInstance, ctx: AppCon
     '/api/v4/file/score/:sha256/',
     { schema: { tags: ['file'], summary: "A file's score: the sum of the latest result of each service", params: Type.Object({ sha256: Sha }), response: { 200: Enveloped(AnyJson) } }, config: view },
     async (req, res) => {
-      const info = await fileInfo((req.params as { sha256: string }).sha256);
-      const latest = [...(await byService(info.sha256)).values()].map((l) => l[0]!);
+      const { info, reader } = await fileInfo(req);
+      const latest = [...(await byService(info.sha256, reader)).values()].map((l) => l[0]!);
       return reply(res, { file_info: info, score: latest.reduce((n, r) => n + r.result.score, 0), result_keys: latest.map((r) => r.id) });
     },
   );
@@ -82,8 +95,8 @@ export default async function fileResultRoutes(app: FastifyInstance, ctx: AppCon
     '/api/v4/file/children/:sha256/',
     { schema: { tags: ['file'], summary: 'Files extracted from this one, by any service', params: Type.Object({ sha256: Sha }), response: { 200: Enveloped(AnyJson) } }, config: view },
     async (req, res) => {
-      const info = await fileInfo((req.params as { sha256: string }).sha256);
-      return reply(res, childrenOf([...(await byService(info.sha256)).values()].flat()));
+      const { info, reader } = await fileInfo(req);
+      return reply(res, childrenOf([...(await byService(info.sha256, reader)).values()].flat()));
     },
   );
 }

@@ -1,7 +1,7 @@
 // /api/v4/file/: file records, downloads (CaRT, raw, password-protected zip) and the analyst views (ASCII, hex,
 // strings) of a stored file.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PassThrough, type Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { encodeCart } from '../core/cart/index.js';
@@ -9,8 +9,10 @@ import { AssayError, notFound } from '../core/errors.js';
 import type { FileRecord } from '../core/files/file-record.js';
 import { asciiView, hexBytes, hexdump, printableStrings, VIEW_MAX_BYTES } from '../core/files/views.js';
 import { writeProtectedZip } from '../core/zip/index.js';
+import { readerOf } from '../core/submission/access.js';
 import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, Success, reply } from './envelope.js';
+import { visibilityOf } from './visibility.js';
 
 const Sha256Params = Type.Object({ sha256: Type.String({ pattern: '^[0-9a-fA-F]{64}$', description: 'sha256 of the file' }) });
 const ViewResponse = Enveloped(Type.Object({ content: Type.String(), truncated: Type.Boolean() }));
@@ -25,10 +27,13 @@ function contentDisposition(name: string): string {
 export default async function fileRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const files = ctx.intake.files;
   const { filestore } = ctx.storage;
+  const visibility = visibilityOf(ctx);
 
-  async function record(sha256: string, missing = 'The file was not found in the system.'): Promise<FileRecord> {
+  /** The file's record, if it exists and the caller may see it (through a submission they may read). */
+  async function record(req: FastifyRequest, sha256: string, missing = 'The file was not found in the system.', denied = 'You are not allowed to view this file.'): Promise<FileRecord> {
     const rec = await files.get(sha256.toLowerCase());
     if (!rec) throw notFound(missing, {});
+    if (!(await visibility.canSee(readerOf(principalOf(req)), 'file', rec.sha256))) throw new AssayError(403, denied, {});
     return rec;
   }
 
@@ -44,7 +49,7 @@ export default async function fileRoutes(app: FastifyInstance, ctx: AppContext):
       schema: { tags: ['file'], summary: 'A file record: hashes, type, size, entropy, first and last seen', params: Sha256Params, response: { 200: Enveloped(AnyJson) } },
       config: { auth: { roles: ['submission_view', 'file_detail'] } },
     },
-    async (req, res) => reply(res, await record((req.params as { sha256: string }).sha256, 'This file does not exists.')),
+    async (req, res) => reply(res, await record(req, (req.params as { sha256: string }).sha256, 'This file does not exists.')),
   );
 
   app.get(
@@ -66,7 +71,7 @@ export default async function fileRoutes(app: FastifyInstance, ctx: AppContext):
     async (req, res) => {
       const { sha256 } = req.params as { sha256: string };
       const q = req.query as { encoding?: string; password?: string; name?: string };
-      const rec = await record(sha256);
+      const rec = await record(req, sha256, undefined, 'You are not allowed to download this file.');
       const settings = await ctx.settings.get(principalOf(req).user.uname);
       const encoding = (q.encoding || settings.download_encoding).toLowerCase();
       const password = q.password ?? settings.default_zip_password;
@@ -103,7 +108,7 @@ export default async function fileRoutes(app: FastifyInstance, ctx: AppContext):
       `/api/v4/file/${path}/:sha256/`,
       { schema: { tags: ['file'], summary, params: Sha256Params, querystring, response: { 200: ViewResponse } }, config: { auth: { roles: ['file_detail'] } } },
       async (req, res) => {
-        const rec = await record((req.params as { sha256: string }).sha256);
+        const rec = await record(req, (req.params as { sha256: string }).sha256);
         return reply(res, render(await head(rec), req.query as Record<string, string | undefined>, rec));
       },
     );
@@ -138,7 +143,7 @@ export default async function fileRoutes(app: FastifyInstance, ctx: AppContext):
       config: { auth: { roles: ['file_purge'] } },
     },
     async (req, res) => {
-      const rec = await record((req.params as { sha256: string }).sha256);
+      const rec = await record(req, (req.params as { sha256: string }).sha256);
       await filestore.delete(rec.sha256);
       return reply(res, { success: true });
     },

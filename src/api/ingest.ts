@@ -8,6 +8,7 @@ import { isoDate } from '../core/util/time.js';
 import { principalOf, submitterOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { readSubmissionRequest } from './upload.js';
+import { submitOptionsFor } from './visibility.js';
 
 const QUEUE_NAME_MAX = 256;
 const Queue = Type.Object({ nq: Type.String({ minLength: 1, maxLength: QUEUE_NAME_MAX }) });
@@ -48,7 +49,7 @@ export default async function ingestRoutes(app: FastifyInstance, ctx: AppContext
         }
         // Defaults apply only where the request did not set the value.
         const params = { ...INGEST_DEFAULTS, ...((data.params as object | undefined) ?? {}) };
-        const init = await initSubmission({ data: { ...data, params, type: data.type ?? 'INGEST' }, upload: parsed.upload }, await submitterOf(ctx, p), ctx.submitOptions('ingest'));
+        const init = await initSubmission({ data: { ...data, params, type: data.type ?? 'INGEST' }, upload: parsed.upload }, await submitterOf(ctx, p), submitOptionsFor(ctx, 'ingest', p));
         const s = init.params;
         s.generate_alert = Boolean(data.generate_alert ?? s.generate_alert);
         s.max_extracted = DEFAULT_MAX_EXTRACTED;

@@ -1,9 +1,10 @@
 // /api/v4/live/: follow a running submission (watch queues) and see which services are still working on it.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import { badRequest, notFound } from '../core/errors.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { badRequest, forbidden, notFound } from '../core/errors.js';
 import { isWatchQueueId, TIMEOUT_MESSAGE } from '../core/dispatch/watch.js';
-import type { AppContext } from './context.js';
+import { canReadSubmission, readerOf } from '../core/submission/access.js';
+import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 
 const view = { auth: { roles: ['submission_view' as const] } };
@@ -16,12 +17,19 @@ export default async function liveRoutes(app: FastifyInstance, ctx: AppContext):
     if (!isWatchQueueId(wq_id)) throw badRequest('invalid watch queue', {});
     return wq_id;
   };
+  /** The sid in the path, once the caller is known to be allowed to follow that submission. */
+  const sidOf = async (req: FastifyRequest) => {
+    const { sid } = req.params as { sid: string };
+    const sub = await ctx.submissions.get(sid);
+    if (sub && !canReadSubmission(readerOf(principalOf(req)), sub)) throw forbidden('You are not allowed to view the data of this submission', {});
+    return sid;
+  };
 
   app.get(
     '/api/v4/live/setup_watch_queue/:sid/',
     { schema: { tags: ['live'], summary: 'Start following a running submission', params: Sid, response: { 200: Enveloped(Type.Object({ wq_id: Type.String() })) } }, config: view },
     async (req, res) => {
-      const wq = await ctx.watch.setup((req.params as { sid: string }).sid);
+      const wq = await ctx.watch.setup(await sidOf(req));
       if (!wq) throw notFound('No dispatchers are processing this submission.', {});
       return reply(res, { wq_id: wq });
     },
@@ -42,6 +50,6 @@ export default async function liveRoutes(app: FastifyInstance, ctx: AppContext):
   app.get(
     '/api/v4/live/outstanding_services/:sid/',
     { schema: { tags: ['live'], summary: 'Services still working on a submission, with their file counts', params: Sid, response: { 200: Enveloped(AnyJson) } }, config: view },
-    async (req, res) => reply(res, ctx.dispatcher.outstanding((req.params as { sid: string }).sid)),
+    async (req, res) => reply(res, ctx.dispatcher.outstanding(await sidOf(req))),
   );
 }

@@ -10,7 +10,9 @@ import type { HeuristicRecord, ResultRecord } from '../core/results/model.js';
 import { canReadClassified, canReadSubmission, readerOf } from '../core/submission/access.js';
 import type { SubmissionRecord } from '../core/submission/record.js';
 import type { Principal } from '../core/auth/authenticator.js';
+import type { Filter } from '../store/datastore.js';
 import { principalOf, type AppContext } from './context.js';
+import { visibilityOf } from './visibility.js';
 
 const Listed = Type.Optional(Type.Array(Type.String(), { description: 'repeatable' }));
 const FlagParam = Type.Optional(Type.String({ description: 'present (or "true"): every result, not only the newest per service' }));
@@ -146,10 +148,17 @@ export default async function ontologyRoutes(app: FastifyInstance, ctx: AppConte
       const q = req.query as { service?: string[]; all?: string };
       const info = await ctx.intake.files.get(sha256);
       if (!info) throw notFound(`There is no file with this hash: ${sha256}`);
-      if (!canReadClassified(readerOf(principalOf(req)), info.classification)) throw forbidden(`Your are not allowed get ontology files for this hash: ${sha256}`);
+      const reader = readerOf(principalOf(req));
+      const visibility = visibilityOf(ctx);
+      if (!canReadClassified(reader, info.classification) || !(await visibility.canSee(reader, 'file', sha256))) {
+        throw forbidden(`Your are not allowed get ontology files for this hash: ${sha256}`);
+      }
+      // Only the results of submissions the caller may read.
+      const access = visibility.filter('result', reader);
+      const ofFile: Filter = { op: 'eq', field: 'sha256', value: sha256 };
       const found: ResultRecord[] = [];
       for (let offset = 0; ; offset += PAGE) {
-        const page = await results.search({ filter: { op: 'eq', field: 'sha256', value: sha256 }, offset, limit: PAGE, countTotal: false });
+        const page = await results.search({ filter: access ? { op: 'and', items: [ofFile, access] } : ofFile, offset, limit: PAGE, countTotal: false });
         found.push(...page.items);
         if (page.items.length < PAGE) break;
       }

@@ -9,6 +9,7 @@ import { canReadSubmission, readerOf } from '../core/submission/access.js';
 import type { SubmissionRecord } from '../core/submission/record.js';
 import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, Success, reply } from './envelope.js';
+import { visibilityOf } from './visibility.js';
 
 const Sid = Type.Object({ sid: Type.String({ minLength: 1, maxLength: 64 }) });
 const FullTree = Type.Object({ get_full_tree: Type.Optional(Type.String({ description: 'present (or "true"): repeat files wherever they appear' })) });
@@ -92,7 +93,13 @@ export default async function submissionRoutes(app: FastifyInstance, ctx: AppCon
     const { sid, sha256 } = req.params as { sid: string; sha256: string };
     const sub = await get(sid, req);
     const extra = (req.body ?? {}) as { extra_result_keys?: string[]; extra_error_keys?: string[] };
-    const out = await ctx.views.file(sub, sha256.toLowerCase(), { results: extra.extra_result_keys, errors: extra.extra_error_keys });
+    // Extra keys (a live view's, before the submission lists them) only as far as the caller may see them.
+    const reader = readerOf(principalOf(req));
+    const visibility = visibilityOf(ctx);
+    const out = await ctx.views.file(sub, sha256.toLowerCase(), {
+      results: await visibility.visibleKeys(reader, 'result', extra.extra_result_keys ?? []),
+      errors: await visibility.visibleKeys(reader, 'error', extra.extra_error_keys ?? []),
+    });
     if (!out) throw notFound(`File ${sha256} does not exist in submission ${sid}`, { file_info: { sha256 }, missing: true });
     return reply(res, out);
   };

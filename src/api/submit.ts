@@ -2,7 +2,8 @@
 // answer is its record (state "submitted"); clients poll /submission/is_completed/ or read it later.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { notFound } from '../core/errors.js';
+import { forbidden, notFound } from '../core/errors.js';
+import { canReadSubmission, readerOf } from '../core/submission/access.js';
 import { resolveParams } from '../core/submission/params.js';
 import { initSubmission } from '../core/submission/init.js';
 import { newSubmission } from '../core/submission/record.js';
@@ -10,6 +11,7 @@ import { randomId } from '../core/util/ids.js';
 import { principalOf, submitterOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { readSubmissionRequest } from './upload.js';
+import { submitOptionsFor, visibilityOf } from './visibility.js';
 
 export default async function submitRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   /** Record a submission, then analyse it in the background; the answer is the record as submitted. */
@@ -33,7 +35,7 @@ export default async function submitRoutes(app: FastifyInstance, ctx: AppContext
       const p = principalOf(req);
       const parsed = await readSubmissionRequest(req, ctx.tmpDir, ctx.config);
       try {
-        const init = await initSubmission(parsed, await submitterOf(ctx, p), ctx.submitOptions('submit'));
+        const init = await initSubmission(parsed, await submitterOf(ctx, p), submitOptionsFor(ctx, 'submit', p));
         const params = init.params;
         params.quota_item = true;
         params.max_extracted = ctx.config.submission.defaultMaxExtracted;
@@ -56,6 +58,7 @@ export default async function submitRoutes(app: FastifyInstance, ctx: AppContext
       const { sid } = req.params as { sid: string };
       const old = await ctx.submissions.get(sid);
       if (!old) throw notFound(`Submission ${sid} does not exists.`, {});
+      if (!canReadSubmission(readerOf(principalOf(req)), old)) throw forbidden('You are not allowed to view the data of this submission', {});
       const params = { ...old.params, submitter: principalOf(req).user.uname, quota_item: true, description: `Resubmit ${old.files.map((f) => f.name).join(', ')} for analysis` };
       return reply(res, await start(newSubmission({ sid: randomId(), files: old.files, params, metadata: old.metadata }), req.log));
     },
@@ -78,10 +81,13 @@ export default async function submitRoutes(app: FastifyInstance, ctx: AppContext
       const q = req.query as { copy_sid?: string; name?: string };
       const p = principalOf(req);
       const info = await ctx.intake.files.get(sha256);
-      if (!info || !(await ctx.intake.hasContent(sha256))) {
+      const reader = readerOf(p);
+      // A file the caller may not see is answered as a missing one: its existence is not theirs to learn.
+      if (!info || !(await ctx.intake.hasContent(sha256)) || !(await visibilityOf(ctx).canSee(reader, 'file', sha256))) {
         throw notFound(`File ${sha256} cannot be found on the server therefore it cannot be resubmitted.`, {});
       }
       const copied = q.copy_sid ? await ctx.submissions.get(q.copy_sid) : null;
+      if (copied && !canReadSubmission(reader, copied)) throw forbidden('You are not allowed to view the data of this submission', {});
       const params = copied ? structuredClone(copied.params) : resolveParams({ submission_profile: p.roles.has('submission_customize') ? undefined : 'static' }, { ...p.user, roles: p.roles }, { ttl: ctx.config.submission.dtl, maxDtl: ctx.config.submission.maxDtl });
       const name = q.name || sha256;
       if (!params.services.selected.includes('Dynamic Analysis')) params.services.selected.push('Dynamic Analysis');

@@ -19,7 +19,13 @@ export type Filter =
    */
   | { op: 'like'; field: string; pattern: string; caseInsensitive?: boolean; words?: boolean }
   /** Full-match regular expression (Lucene `/.../`), JavaScript syntax. */
-  | { op: 'regex'; field: string; pattern: string };
+  | { op: 'regex'; field: string; pattern: string }
+  /**
+   * Semi-join: the field's value is one of the values of `to` (cut to its first `prefix` characters, if given)
+   * in the records of `collection` that match `where`. Access rules use it to see a record only through a
+   * submission the caller may read.
+   */
+  | { op: 'linked'; field: string; collection: string; to: string; prefix?: number; where: Filter };
 
 export type Scalar = string | number | boolean | null;
 

@@ -16,8 +16,11 @@ export interface SearchIndex {
   stored: string[] | null;
   /** Never returned, searched, sorted or aggregated. */
   hidden: string[];
-  /** Which records a non-administrator may see: by classification, or also by submission group. */
-  access: 'classification' | 'submission';
+  /**
+   * Which records a non-administrator may see: by classification only, or also through the submissions they may
+   * read (see access.ts).
+   */
+  access: 'classification' | 'submission' | 'file' | 'result' | 'error' | 'alert';
 }
 
 const desc = (field: string): SortKey[] => [{ field, dir: 'desc' }];
@@ -27,7 +30,7 @@ const INDICES: SearchIndex[] = [
   {
     name: 'alert', collection: 'alert', spec: C.ALERT, role: 'alert_view', defaultSort: desc('reporting_ts'),
     textFields: ['file.name', 'file.sha256', 'file.md5', 'file.sha1', 'al.av', 'al.attrib', 'al.domain', 'al.ip', 'al.uri', 'al.yara', 'heuristic.name', 'label', 'sid', 'alert_id'],
-    stored: null, hidden: [], access: 'classification',
+    stored: null, hidden: [], access: 'alert',
   },
   {
     name: 'badlist', collection: 'badlist', spec: C.BADLIST, role: 'badlist_view', defaultSort: desc('added'),
@@ -37,7 +40,7 @@ const INDICES: SearchIndex[] = [
   {
     name: 'file', collection: 'file', spec: C.FILE, role: 'submission_view', defaultSort: desc('seen.last'),
     textFields: ['sha256', 'sha1', 'md5', 'ssdeep', 'tlsh', 'type', 'magic', 'mime', 'labels'],
-    stored: null, hidden: [], access: 'classification',
+    stored: null, hidden: [], access: 'file',
   },
   {
     name: 'heuristic', collection: 'heuristic', spec: C.HEURISTIC, role: 'heuristic_view', defaultSort: asc('heur_id'),
@@ -48,7 +51,7 @@ const INDICES: SearchIndex[] = [
     name: 'result', collection: 'result', spec: C.RESULT, role: 'submission_view', defaultSort: desc('created'),
     textFields: ['sha256', 'response.service_name', 'result.sections.title_text', 'result.sections.heuristic.heur_id'],
     stored: ['classification', 'created', 'expiry_ts', 'sha256', 'type', 'size', 'drop_file', 'partial', 'response.service_name', 'response.service_version', 'response.service_tool_version', 'result.score'],
-    hidden: [], access: 'classification',
+    hidden: [], access: 'result',
   },
   {
     name: 'signature', collection: 'signature', spec: C.SIGNATURE, role: 'signature_view', defaultSort: asc('type'),
@@ -59,7 +62,7 @@ const INDICES: SearchIndex[] = [
   {
     name: 'submission', collection: 'submission', spec: C.SUBMISSION, role: 'submission_view', defaultSort: desc('times.submitted'),
     textFields: ['sid', 'params.description', 'params.submitter', 'files.name', 'files.sha256'],
-    stored: ['sid', 'state', 'max_score', 'classification', 'times.submitted', 'times.completed', 'params.description', 'params.submitter', 'params.groups', 'file_count', 'error_count', 'archived', 'expiry_ts'],
+    stored: ['sid', 'state', 'max_score', 'classification', 'times.submitted', 'times.completed', 'params.description', 'params.submitter', 'params.groups', 'file_count', 'error_count', 'incomplete', 'archived', 'expiry_ts'],
     hidden: [], access: 'submission',
   },
   {
@@ -76,7 +79,7 @@ const INDICES: SearchIndex[] = [
   {
     name: 'error', collection: 'error', spec: C.ERROR, role: 'administration', defaultSort: desc('created'),
     textFields: ['sha256', 'response.service_name', 'response.message'],
-    stored: null, hidden: [], access: 'classification',
+    stored: null, hidden: [], access: 'error',
   },
   {
     name: 'user', collection: 'user', spec: C.USER, role: 'administration', defaultSort: asc('id'),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { isCart } from '../cart/index.js';
 import type { FileIntake } from '../files/file-intake.js';
 import type { FileRecord } from '../files/file-record.js';
+import type { Filter } from '../../store/datastore.js';
 import { AssayError, badRequest } from '../errors.js';
 import type { SubmissionFile } from './record.js';
 import { cartMetadata, requestMetadata, type MetadataLimits } from './metadata.js';
@@ -30,6 +31,8 @@ export interface SubmissionRequest {
 export interface InitOptions {
   endpoint: 'ingest' | 'submit';
   intake: FileIntake;
+  /** The stored files the submitter may see, for submissions by hash (null or absent: every file). */
+  visibleFiles?: Filter | null;
   tmpDir: string;
   maxFileSize: number;
   ttl: number;
@@ -123,10 +126,12 @@ export async function initSubmission(req: SubmissionRequest, user: Submitter, op
         const method = HASH_METHODS.find((m) => typeof data[m] === 'string' && data[m]);
         if (!method) throw badRequest('Missing file to scan. No binary or fetching method provided.', {});
         const value = String(data[method]);
+        // A file the submitter may not see is answered as an unknown one.
+        const byHash: Filter = method === 'sha256' ? { op: 'eq', field: 'id', value: value.toLowerCase() } : { op: 'eq', field: method, value };
         const found =
-          method === 'sha256'
+          method === 'sha256' && !opts.visibleFiles
             ? await opts.intake.files.get(value.toLowerCase())
-            : (await opts.intake.files.search({ filter: { op: 'eq', field: method, value }, limit: 1 })).items[0] ?? null;
+            : (await opts.intake.files.search({ filter: opts.visibleFiles ? { op: 'and', items: [byHash, opts.visibleFiles] } : byHash, limit: 1 })).items[0] ?? null;
         if (!found || !(await opts.intake.hasContent(found.sha256))) {
           throw new AssayError(404, `${method.toUpperCase()} does not exist in Assemblyline and no external sources are available.`, {});
         }

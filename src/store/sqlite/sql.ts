@@ -2,6 +2,7 @@
 // json_extract expressions written exactly as the expression indexes are, so the planner can use them.
 // Fields inside arrays of objects become json_each joins, and fields copied into a term table by triggers
 // become an indexed lookup in that table.
+import { collectionSpec } from '../collections.js';
 import type { CollectionSpec, FieldSpec, Filter, Scalar, SortKey } from '../datastore.js';
 
 const SAFE_SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -81,19 +82,19 @@ function onField(spec: CollectionSpec | undefined, field: string, pred: (expr: s
 
 export function compileFilter(filter: Filter | undefined, spec?: CollectionSpec): Compiled {
   const params: Array<string | number | null> = [];
-  const walk = (f: Filter): string => {
+  const walk = (f: Filter, spec: CollectionSpec | undefined): string => {
     switch (f.op) {
       case 'all':
         return '1';
       case 'none':
         return '0';
       case 'and':
-        return f.items.length ? `(${f.items.map(walk).join(' AND ')})` : '1';
+        return f.items.length ? `(${f.items.map((i) => walk(i, spec)).join(' AND ')})` : '1';
       case 'or':
-        return f.items.length ? `(${f.items.map(walk).join(' OR ')})` : '0';
+        return f.items.length ? `(${f.items.map((i) => walk(i, spec)).join(' OR ')})` : '0';
       case 'not':
         // A record without the field does not match `x` and so matches `NOT x` (NULL would drop it).
-        return `NOT coalesce(${walk(f.item)}, 0)`;
+        return `NOT coalesce(${walk(f.item, spec)}, 0)`;
       case 'eq':
         if (f.value === null) return onField(spec, f.field, (e) => `${e} IS NULL`);
         params.push(bindable(f.value));
@@ -128,9 +129,21 @@ export function compileFilter(filter: Filter | undefined, spec?: CollectionSpec)
         params.push(f.pattern);
         // assay_regex is registered on every connection (database.ts).
         return onField(spec, f.field, (e) => `assay_regex(?, ${e})`);
+      case 'linked': {
+        // The other collection's rows are selected in a scope of their own, so its `doc` and `rowid` are not
+        // confused with this collection's; the value list is uncorrelated and built once per statement.
+        const other = collectionSpec(f.collection);
+        if (!other || !SAFE_SEGMENT.test(f.collection)) throw new Error(`unknown collection: ${f.collection}`);
+        const where = walk(f.where, other);
+        const src = valueSource(other, f.to, 's.doc', 's.rid');
+        const value = f.prefix ? `substr(${src.expr}, 1, ${Math.trunc(f.prefix)})` : src.expr;
+        const from = [`(SELECT rowid AS rid, id, doc FROM "c_${f.collection}" WHERE ${where}) s`, src.from].filter(Boolean).join(', ');
+        const sub = `SELECT ${value === 'id' ? 's.id' : value} FROM ${from}${src.where ? ` WHERE ${src.where}` : ''}`;
+        return onField(spec, f.field, (e) => `${e} IN (${sub})`);
+      }
     }
   };
-  return { sql: filter ? walk(filter) : '1', params };
+  return { sql: filter ? walk(filter, spec) : '1', params };
 }
 
 export function compileSort(sort: SortKey[] | undefined): string {
