@@ -29,6 +29,7 @@ import { installAuthentication } from './authn.js';
 import { clientErrorHandler, frameworkErrorHandler } from './client-errors.js';
 import type { AppContext } from './context.js';
 import { installBodyParsers, installErrorHandling } from './errors.js';
+import { recordRoutes } from './route-table.js';
 import systemRoutes from './system.js';
 import userRoutes from './user.js';
 
@@ -58,6 +59,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }) as unknown as FastifyInstance;
 
+  recordRoutes(app);
   installErrorHandling(app, ctx);
   installBodyParsers(app, ctx.config.server);
   await app.register(cookie);
