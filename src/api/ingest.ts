@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../core/errors.js';
+import { countOutstanding } from '../core/ingest/outstanding.js';
 import { initSubmission } from '../core/submission/init.js';
 import { checkRequestFields } from '../core/submission/request-fields.js';
 import { isoDate } from '../core/util/time.js';
@@ -102,6 +103,27 @@ export default async function ingestRoutes(app: FastifyInstance, ctx: AppContext
       const { nq } = req.params as { nq: string };
       const { page_size } = req.query as { page_size?: number };
       return reply(res, await ctx.notifications.take(principalOf(req).user.uname, nq, page_size ?? -1));
+    },
+  );
+
+  // An Assay addition (Assemblyline has no such route): a listener that stops when its queue is empty needs to
+  // know whether messages are still to come. Read it before reading the queue: zero then means that read sees
+  // every remaining message.
+  app.get(
+    '/api/v4/ingest/outstanding/:nq/',
+    {
+      schema: {
+        tags: ['ingest'],
+        summary: "How many of the caller's ingests for a notification queue are not answered yet",
+        description: 'Accepted ingests whose completion message is not delivered yet (queued or being analysed), kept across restarts.',
+        params: Queue,
+        response: { 200: Enveloped(Type.Object({ outstanding: Type.Integer() })) },
+      },
+      config: { auth: { roles: ['submission_create'] } },
+    },
+    async (req, res) => {
+      const { nq } = req.params as { nq: string };
+      return reply(res, { outstanding: await countOutstanding(ctx.storage.datastore, principalOf(req).user.uname, nq) });
     },
   );
 }

@@ -1,6 +1,7 @@
 // `assay listen --nq NAME --db URL`: drain a notification queue, fetch each submission's full results and
 // write them as normalised rows (schema: docs/listener-schema.md). Runs until SIGINT/SIGTERM, or with
-// --until-empty until the queue is empty and nothing is in flight.
+// --until-empty until the queue is empty and nothing is in flight: no submission being fetched here, and no
+// ingest for the queue that the server has yet to answer.
 import { Command } from 'commander';
 import type { Client, ClientError } from '../../client/index.js';
 import { openDatabase, type Db } from '../listen/database.js';
@@ -62,8 +63,26 @@ export async function listen(client: Client, db: Db, o: Omit<ListenFlags, keyof 
     start(p.ingest_id, p.sid);
   }
 
+  // Ingests still to be answered, read from the server before each poll that follows an empty one: zero then means
+  // that poll sees every message still to come. A server without the count (Assemblyline) leaves the first empty
+  // poll as the end.
+  let counted = true;
+  const outstanding = async (): Promise<number> => {
+    if (!counted) return 0;
+    try {
+      return await client.ingest.outstanding(o.nq);
+    } catch (err) {
+      if ((err as ClientError).status !== 404) throw err;
+      counted = false;
+      progress.log('the server does not say how many ingests are outstanding: stopping at the first empty poll');
+      return 0;
+    }
+  };
+
   let emptySince: number | undefined;
+  let lastEmpty = true;
   while (!stopping()) {
+    const pending = o.untilEmpty && lastEmpty ? await outstanding() : null;
     let messages;
     try {
       messages = await client.ingest.getMessageList(o.nq, { pageSize: o.batch });
@@ -76,6 +95,7 @@ export async function listen(client: Client, db: Db, o: Omit<ListenFlags, keyof 
       await sleep(Math.max(o.pollInterval, 5000));
       continue;
     }
+    lastEmpty = messages.length === 0;
     if (messages.length) {
       emptySince = undefined;
       await recordMessages(db, o.nq, messages);
@@ -92,11 +112,13 @@ export async function listen(client: Client, db: Db, o: Omit<ListenFlags, keyof 
       }
       continue;
     }
-    if (o.untilEmpty && inFlight.size === 0 && stats.received >= o.expect) {
+    if (o.untilEmpty && inFlight.size === 0 && stats.received >= o.expect && pending === 0) {
       emptySince ??= Date.now();
       if (Date.now() - emptySince >= o.idle * 1000) break;
+    } else if (pending) {
+      emptySince = undefined;
     }
-    progress.status(status());
+    progress.status(pending ? `${status()}, waiting for ${pending} outstanding` : status());
     await sleep(o.pollInterval);
   }
   await Promise.all(inFlight);
@@ -108,7 +130,7 @@ export function register(program: Command): void {
     .description('Read completion messages from a notification queue and store the full results in SQLite or PostgreSQL')
     .requiredOption('--nq <name>', 'notification queue (as given to `assay ingest --nq`)')
     .requiredOption('--db <url>', 'sqlite:FILE or postgres://user@host/db (add ?schema=NAME for a schema of its own)')
-    .option('--until-empty', 'stop once the queue is empty and nothing is in flight, instead of at SIGINT/SIGTERM')
+    .option('--until-empty', 'stop once the queue is empty and nothing is in flight (no ingest for the queue still being analysed), instead of at SIGINT/SIGTERM')
     .option('--idle <seconds>', 'with --until-empty: how long the queue must stay empty', positiveInt, 0)
     .option('--expect <n>', 'with --until-empty: keep waiting until at least this many messages have arrived', positiveInt, 0)
     .option('--batch <n>', 'messages taken from the queue per request', positiveInt, 50)

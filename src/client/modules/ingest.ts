@@ -1,4 +1,5 @@
-// client.ingest(...): asynchronous analysis with notification queues (POST /ingest/, get_message[_list]).
+// client.ingest(...): asynchronous analysis with notification queues (POST /ingest/, get_message[_list]), and how
+// many ingests of a queue are still to be answered (Assay's /ingest/outstanding/).
 import type { Connection } from '../connection.js';
 import { requestBody, type FileSource } from '../upload.js';
 import type { IngestMessage, Metadata, Params } from '../types.js';
@@ -35,5 +36,11 @@ export function ingestModule(conn: Connection) {
     /** Take every waiting message, or at most `pageSize`. Taking is destructive: store what you receive. */
     getMessageList: (nq: string, opts: { pageSize?: number } = {}): Promise<IngestMessage[]> =>
       conn.json({ method: 'GET', path: `ingest/get_message_list/${seg(nq)}/`, query: { page_size: opts.pageSize } }),
+    /**
+     * How many of your ingests for the queue are not answered yet (an Assay route; Assemblyline answers 404).
+     * Read it before reading the queue: zero then means that read sees every message still to come.
+     */
+    outstanding: async (nq: string): Promise<number> =>
+      (await conn.json<{ outstanding: number }>({ method: 'GET', path: `ingest/outstanding/${seg(nq)}/` })).outstanding,
   });
 }
