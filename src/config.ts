@@ -100,6 +100,11 @@ export interface AssayConfig {
     maxQueryDepth: number;
     /** Longest single term, phrase or range bound of a query, characters. */
     maxTermLength: number;
+    /**
+     * Field comparisons a query and its filters may become, a bare term counting once per default field of the
+     * index; bounds the time SQLite spends planning one search.
+     */
+    maxQueryExpansion: number;
   };
   ingester: {
     /** Ingests analysed at the same time. */
@@ -158,7 +163,7 @@ export function defaultConfig(): AssayConfig {
     system: { organisation: 'ACME', type: 'production' },
     services: { builtin: true, paths: [], workers: null, defaultMemoryMb: 1024, config: {} },
     lists: { tagSafelist: DEFAULT_TAG_SAFELIST },
-    search: { maxRows: 10_000, maxOffset: 10_000_000, maxQueryLength: 1024 * 1024, maxQueryClauses: 1024, maxQueryDepth: 64, maxTermLength: 10_000 },
+    search: { maxRows: 10_000, maxOffset: 10_000_000, maxQueryLength: 1024 * 1024, maxQueryClauses: 512, maxQueryDepth: 64, maxTermLength: 10_000, maxQueryExpansion: 4096 },
     ingester: { maxInflight: 64, samplingAt: { low: 10_000_000, medium: 2_000_000, high: 1_000_000, critical: 500_000 } },
   };
 }

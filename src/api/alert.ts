@@ -13,7 +13,7 @@ import type { Filter } from '../store/datastore.js';
 import { isoDate } from '../core/util/time.js';
 import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, Success, reply } from './envelope.js';
-import { pageArgs, queryLimits, trackTotalHits } from './paging.js';
+import { intArg, pageArgs, queryLimits, trackTotalHits } from './paging.js';
 import { readerOf } from '../core/submission/access.js';
 import { visibilityOf } from './visibility.js';
 
@@ -87,7 +87,13 @@ export default async function alertRoutes(app: FastifyInstance, ctx: AppContext)
     const q = req.query as Q;
     const s = selection(req);
     const { field } = req.params as { field: string };
-    const r = await grouped(engine, index, readerOf(principalOf(req)), field, { ...s, ...pageArgs(q, { ...ctx.config.search, maxRows: Math.min(1000, ctx.config.search.maxRows) }, 10), limit: 1 });
+    const r = await grouped(engine, index, readerOf(principalOf(req)), field, {
+      ...s,
+      offset: pageArgs(q, ctx.config.search, 10).offset,
+      // Groups per page are bounded by the grouping walk (see aggregations.ts).
+      rows: intArg(q.rows, 'rows', { min: 0, max: Math.min(1000, ctx.config.search.maxRows) }) ?? 10,
+      limit: 1,
+    });
     const items = [];
     // Only alerts the caller may see count towards the hint.
     const visible = visibility.filter('alert', readerOf(principalOf(req))) ?? { op: 'all' };

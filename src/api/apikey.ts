@@ -8,6 +8,7 @@ import { AnyJson, Enveloped, Success, reply } from './envelope.js';
 import { AccessDenied } from './errors.js';
 import { APIKEY_COLLECTION_FIELDS } from './fields.js';
 import { ListQuery, parseListQuery, parseSort } from './list-query.js';
+import { pageArgs } from './paging.js';
 
 const AddBody = Type.Object(
   {
@@ -33,8 +34,7 @@ export default async function apikeyRoutes(app: FastifyInstance, ctx: AppContext
     },
     async (req, res) => {
       const q = req.query as { offset?: number; rows?: number; query?: string; sort?: string };
-      const offset = q.offset ?? 0;
-      const rows = q.rows ?? 100;
+      const { offset, rows } = pageArgs(q, ctx.config.search, 100);
       const result = await accounts.apikeys.search({
         filter: parseListQuery(q.query, APIKEY_COLLECTION_FIELDS),
         sort: parseSort(q.sort, APIKEY_COLLECTION_FIELDS),

@@ -5,8 +5,9 @@ import type { Filter, SortKey } from '../store/datastore.js';
 import { badRequest } from '../core/errors.js';
 
 export const ListQuery = Type.Object({
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-  rows: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, default: 100 })),
+  // Ranges are checked by pageArgs, which names the settings that set them.
+  offset: Type.Optional(Type.Integer({ default: 0 })),
+  rows: Type.Optional(Type.Integer({ default: 100 })),
   query: Type.Optional(Type.String({ description: 'match-all (`*:*`, `id:*`) or `field:value` terms joined by AND' })),
   sort: Type.Optional(Type.String({ description: 'e.g. "id asc" or "uname desc"' })),
 });

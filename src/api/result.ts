@@ -11,6 +11,7 @@ import { searchIndex } from '../core/search/indices.js';
 import { readerOf } from '../core/submission/access.js';
 import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
+import { pageArgs, queryLimits, trackTotalHits } from './paging.js';
 import { visibilityOf } from './visibility.js';
 
 const view = { auth: { roles: ['submission_view' as const] } };
@@ -19,7 +20,7 @@ const keyOf = (req: { params: unknown }) => ((req.params as Record<string, strin
 export default async function resultRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const results = ctx.storage.datastore.collection<ResultRecord>('result');
   const errors = ctx.storage.datastore.collection<ErrorRecord>('error');
-  const errorSearch = new SearchEngine(ctx.storage.datastore);
+  const errorSearch = new SearchEngine(ctx.storage.datastore, queryLimits(ctx.config));
   const visibility = visibilityOf(ctx);
   const result = async (key: string, req: FastifyRequest) => {
     // Assemblyline's answer to a result the caller may not see; missing ones are 404 as before.
@@ -76,7 +77,7 @@ export default async function resultRoutes(app: FastifyInstance, ctx: AppContext
       schema: {
         tags: ['result'], summary: 'Search the error records (newest first by default)',
         querystring: Type.Object({
-          query: Type.Optional(Type.String()), offset: Type.Optional(Type.Integer({ minimum: 0 })), rows: Type.Optional(Type.Integer({ minimum: 0 })),
+          query: Type.Optional(Type.String()), offset: Type.Optional(Type.Integer()), rows: Type.Optional(Type.Integer()),
           sort: Type.Optional(Type.String()), use_archive: Type.Optional(Type.String()), track_total_hits: Type.Optional(Type.String()),
         }),
         response: { 200: Enveloped(AnyJson) },
@@ -85,9 +86,8 @@ export default async function resultRoutes(app: FastifyInstance, ctx: AppContext
     },
     async (req, res) => {
       const q = req.query as { query?: string; offset?: number; rows?: number; sort?: string; track_total_hits?: string };
-      const track = q.track_total_hits === undefined ? undefined : q.track_total_hits === 'true' ? Number.MAX_SAFE_INTEGER : Number(q.track_total_hits);
       return reply(res, await errorSearch.search(searchIndex('error')!, readerOf(principalOf(req)), {
-        query: q.query || '*:*', offset: q.offset ?? 0, rows: q.rows ?? 25, sort: q.sort, trackTotalHits: track,
+        query: q.query || '*:*', ...pageArgs(q, ctx.config.search, 25), sort: q.sort, trackTotalHits: trackTotalHits(q.track_total_hits),
       }));
     },
   );

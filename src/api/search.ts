@@ -10,6 +10,7 @@ import { badRequest } from '../core/errors.js';
 import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { AccessDenied } from './errors.js';
+import { intArg, pageArgs, queryLimits, trackTotalHits } from './paging.js';
 
 /** The index named in the path, if the caller holds the role it needs. */
 export function indexFor(req: FastifyRequest, name: string): SearchIndex {
@@ -20,14 +21,21 @@ export function indexFor(req: FastifyRequest, name: string): SearchIndex {
   return index;
 }
 
-const int = (v: unknown, name: string): number | undefined => {
-  if (v === undefined || v === null || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw badRequest(`Invalid value for ${name}: ${String(v)}`);
-  return Math.trunc(n);
+const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+/** A text argument; a repeated query argument (or a JSON list) is joined with commas, as `fl` and `sort` take it. */
+const str = (v: unknown, name: string): string | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (scalar(v)) return String(v);
+  if (Array.isArray(v) && v.every(scalar)) return v.map(String).join(',');
+  throw badRequest(`${name} must be a string`);
 };
-const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : Array.isArray(v) ? v.map(String).join(',') : String(v));
-const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+const list = (v: unknown, name: string): string[] => {
+  if (v === undefined || v === null) return [];
+  const items = Array.isArray(v) ? v : [v];
+  if (!items.every((i) => typeof i === 'string')) throw badRequest(`${name} must be a list of query strings`);
+  return items as string[];
+};
+const count = (v: unknown, name: string, min: number) => intArg(v, name, { min, max: Number.MAX_SAFE_INTEGER });
 
 const IndexParam = Type.Object({ index: Type.String() });
 const FieldParams = Type.Object({ index: Type.String(), field: Type.String() });
@@ -35,22 +43,21 @@ const loose = Type.Object({}, { additionalProperties: true });
 const any = { auth: { roles: [] } };
 
 export default async function searchRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const engine = new SearchEngine(ctx.storage.datastore);
+  const engine = new SearchEngine(ctx.storage.datastore, queryLimits(ctx.config));
+  const page = (args: Record<string, unknown>, rows: number) => pageArgs(args, ctx.config.search, rows);
 
   const run = async (req: FastifyRequest, args: Record<string, unknown>) => {
     const index = indexFor(req, (req.params as { index: string }).index);
-    const query = str(args.query ?? args.q);
+    const query = str(args.query ?? args.q, 'query');
     if (!query) throw badRequest('There was no search query.');
-    const track = args.track_total_hits;
     return engine.search(index, readerOf(principalOf(req)), {
       query,
-      filters: [...list(args.filters), ...list(args.fq)],
-      offset: int(args.offset, 'offset'),
-      rows: int(args.rows, 'rows'),
-      sort: str(args.sort),
-      fl: str(args.fl),
-      deepPagingId: str(args.deep_paging_id),
-      trackTotalHits: track === true || track === 'true' ? Number.MAX_SAFE_INTEGER : int(track, 'track_total_hits'),
+      filters: [...list(args.filters, 'filters'), ...list(args.fq, 'fq')],
+      ...page(args, 25),
+      sort: str(args.sort, 'sort'),
+      fl: str(args.fl, 'fl'),
+      deepPagingId: str(args.deep_paging_id, 'deep_paging_id'),
+      trackTotalHits: trackTotalHits(args.track_total_hits),
     });
   };
 
@@ -78,24 +85,32 @@ export default async function searchRoutes(app: FastifyInstance, ctx: AppContext
       return reply(res, await handler(req, indexFor(req, index), field, req.query as Record<string, unknown>));
     });
 
-  const common = (q: Record<string, unknown>) => ({ query: str(q.query), filters: [...list(q.filters), ...list(q.fq)] });
+  const common = (q: Record<string, unknown>) => ({ query: str(q.query, 'query'), filters: [...list(q.filters, 'filters'), ...list(q.fq, 'fq')] });
 
   agg('facet', 'Counts of the most frequent values of a field: {value: count}', (req, index, field, q) =>
-    facet(engine, index, readerOf(principalOf(req)), field, { ...common(q), mincount: int(q.mincount, 'mincount'), size: int(q.size, 'size') }),
+    facet(engine, index, readerOf(principalOf(req)), field, {
+      ...common(q),
+      mincount: count(q.mincount, 'mincount', 0),
+      // Facets list at most 100 values (Assemblyline's limit); a larger size is taken as 100.
+      size: count(q.size, 'size', 1),
+    }),
   );
   agg('histogram', 'Counts per step of a date or integer field: {step: count}', (req, index, field, q) =>
-    histogram(engine, index, readerOf(principalOf(req)), field, { ...common(q), mincount: int(q.mincount, 'mincount'), start: str(q.start), end: str(q.end), gap: str(q.gap) }),
+    histogram(engine, index, readerOf(principalOf(req)), field, {
+      ...common(q), mincount: count(q.mincount, 'mincount', 0), start: str(q.start, 'start'), end: str(q.end, 'end'), gap: str(q.gap, 'gap'),
+    }),
   );
   agg('stats', 'count, min, max, avg and sum of a numeric field', (req, index, field, q) => stats(engine, index, readerOf(principalOf(req)), field, common(q)));
   agg('grouped', 'Hits collapsed on the values of a field', (req, index, field, q) =>
     grouped(engine, index, readerOf(principalOf(req)), field, {
       ...common(q),
-      groupSort: str(q.group_sort),
-      limit: int(q.limit, 'limit'),
-      offset: int(q.offset, 'offset'),
-      rows: int(q.rows, 'rows'),
-      sort: str(q.sort),
-      fl: str(q.fl),
+      groupSort: str(q.group_sort, 'group_sort'),
+      // The grouping walk's own bounds (see aggregations.ts): hits per group and groups per page.
+      limit: intArg(q.limit, 'limit', { min: 1, max: 100 }),
+      offset: page(q, 25).offset,
+      rows: intArg(q.rows, 'rows', { min: 0, max: Math.min(1000, ctx.config.search.maxRows) }),
+      sort: str(q.sort, 'sort'),
+      fl: str(q.fl, 'fl'),
     }),
   );
 

@@ -9,6 +9,7 @@ import { canReadSubmission, readerOf } from '../core/submission/access.js';
 import type { SubmissionRecord } from '../core/submission/record.js';
 import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, Success, reply } from './envelope.js';
+import { pageArgs } from './paging.js';
 import { visibilityOf } from './visibility.js';
 
 const Sid = Type.Object({ sid: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -125,16 +126,15 @@ export default async function submissionRoutes(app: FastifyInstance, ctx: AppCon
           tags: ['submission'],
           summary: `Submissions of a ${by}, newest first`,
           params: Type.Object({ name: Type.String() }),
-          querystring: Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0 })), rows: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })) }),
+          // Ranges are checked by pageArgs, which names the settings that set them.
+          querystring: Type.Object({ offset: Type.Optional(Type.Integer()), rows: Type.Optional(Type.Integer()) }),
           response: { 200: Enveloped(AnyJson) },
         },
         config: view,
       },
       async (req, res) => {
         const { name } = req.params as { name: string };
-        const q = req.query as { offset?: number; rows?: number };
-        const offset = q.offset ?? 0;
-        const rows = q.rows ?? 10;
+        const { offset, rows } = pageArgs(req.query as { offset?: number; rows?: number }, ctx.config.search, 10);
         const filter =
           by === 'user'
             ? { op: 'eq' as const, field: 'params.submitter', value: name }

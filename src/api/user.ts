@@ -11,6 +11,7 @@ import { principalOf, type AppContext } from './context.js';
 import { AnyJson, Enveloped, Success, reply } from './envelope.js';
 import { AccessDenied } from './errors.js';
 import { ListQuery, parseListQuery, parseSort } from './list-query.js';
+import { pageArgs } from './paging.js';
 import { whoami } from './whoami.js';
 
 const Username = Type.Object({ username: Type.String({ minLength: 1 }) });
@@ -58,8 +59,7 @@ export default async function userRoutes(app: FastifyInstance, ctx: AppContext):
     },
     async (req, res) => {
       const q = req.query as { offset?: number; rows?: number; query?: string; sort?: string };
-      const offset = q.offset ?? 0;
-      const rows = q.rows ?? 100;
+      const { offset, rows } = pageArgs(q, ctx.config.search, 100);
       const result = await accounts.users.search({
         filter: parseListQuery(q.query, USER_COLLECTION_FIELDS),
         sort: parseSort(q.sort, USER_COLLECTION_FIELDS),

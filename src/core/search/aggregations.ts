@@ -16,8 +16,8 @@ export interface AggregationParams {
   extra?: Filter;
 }
 
-function filterOf(index: SearchIndex, viewer: Viewer, p: AggregationParams): Filter {
-  const base = buildFilter(index, viewer, p.query || 'id:*', p.filters);
+function filterOf(engine: SearchEngine, index: SearchIndex, viewer: Viewer, p: AggregationParams): Filter {
+  const base = buildFilter(index, viewer, p.query || 'id:*', p.filters, engine.limits);
   return p.extra ? { op: 'and', items: [base, p.extra] } : base;
 }
 
@@ -30,7 +30,7 @@ function knownField(index: SearchIndex, field: string) {
 
 export async function facet(engine: SearchEngine, index: SearchIndex, viewer: Viewer, field: string, p: AggregationParams & { mincount?: number; size?: number }): Promise<Record<string, number>> {
   knownField(index, field);
-  const filter = filterOf(index, viewer, p);
+  const filter = filterOf(engine, index, viewer, p);
   const size = Math.max(1, Math.min(100, Math.trunc(p.size ?? 10)));
   const rows = await engine.collectionOf(index).facet({ filter, field, size, mincount: Math.max(1, Math.trunc(p.mincount ?? 1)) });
   const out: Record<string, number> = {};
@@ -96,7 +96,7 @@ export async function histogram(
   } else {
     throw searchError(`Field '${field}' is not a date or integer field`);
   }
-  const filter: Filter = { op: 'and', items: [filterOf(index, viewer, p), range] };
+  const filter: Filter = { op: 'and', items: [filterOf(engine, index, viewer, p), range] };
   const mincount = Math.max(0, Math.trunc(p.mincount ?? 1));
   const rows = await engine.collectionOf(index).histogram({ filter, field, bounds, mincount });
   return Object.fromEntries(rows.map((r) => [String(r.bound), r.count]));
@@ -105,7 +105,7 @@ export async function histogram(
 export async function stats(engine: SearchEngine, index: SearchIndex, viewer: Viewer, field: string, p: AggregationParams) {
   const fs = knownField(index, field);
   if (fs.type !== 'integer' && fs.type !== 'float') throw searchError(`Field '${field}' is not a numeric field`);
-  const filter = filterOf(index, viewer, p);
+  const filter = filterOf(engine, index, viewer, p);
   const s = await engine.collectionOf(index).stats(field, filter);
   return s.count ? s : { count: 0, min: null, max: null, avg: null, sum: 0 };
 }
@@ -129,7 +129,7 @@ const GROUP_SCAN_PAGES = 50;
 export async function grouped(engine: SearchEngine, index: SearchIndex, viewer: Viewer, field: string, p: GroupedParams) {
   const fs = knownField(index, field);
   if (fs.list || fs.path || fs.terms) throw searchError(`Cannot group on multi-valued field [${field}]`);
-  const filter: Filter = { op: 'and', items: [filterOf(index, viewer, p), { op: 'exists', field }] };
+  const filter: Filter = { op: 'and', items: [filterOf(engine, index, viewer, p), { op: 'exists', field }] };
   const sort = parseSortString(index, p.sort);
   const groupSort: SortKey[] = p.groupSort ? parseSortString(index, p.groupSort) : sort;
   const offset = Math.max(0, Math.trunc(p.offset ?? 0));

@@ -5,7 +5,8 @@ import type { Datastore, Filter, Scalar, SortKey } from '../../store/datastore.j
 import { badRequest } from '../errors.js';
 import { accessFilter, type Viewer } from './access.js';
 import { searchIndex, type SearchIndex } from './indices.js';
-import { isKnownField, queryFilter, searchError, simplify, specOf } from './translate.js';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './lucene.js';
+import { balanced, isKnownField, queryFilter, searchError, simplify, specOf } from './translate.js';
 
 export interface SearchParams {
   query: string;
@@ -54,9 +55,14 @@ export function parseSortString(index: SearchIndex, sort: string | undefined): S
   return keys.length ? keys : index.defaultSort;
 }
 
-/** The combined filter of a query, extra filter queries and the caller's access rules. */
-export function buildFilter(index: SearchIndex, viewer: Viewer, query: string, filters: string[] = []): Filter {
-  const items: Filter[] = [queryFilter(index, query), ...filters.filter((f) => f.trim()).map((f) => queryFilter(index, f))];
+/**
+ * The combined filter of a query, extra filter queries and the caller's access rules. The query and its
+ * filters share one clause allowance, so many small filter queries cannot add up past the limit.
+ */
+export function buildFilter(index: SearchIndex, viewer: Viewer, query: string, filters: string[] = [], limits: QueryLimits = DEFAULT_QUERY_LIMITS): Filter {
+  const budget = { used: 0 };
+  const fqs = filters.filter((f) => f.trim()).map((f) => queryFilter(index, f, limits, budget));
+  const items: Filter[] = [queryFilter(index, query, limits, budget), ...(fqs.length > 1 ? [balanced('and', fqs)] : fqs)];
   const access = accessFilter(index, viewer);
   if (access) items.push(access);
   return simplify({ op: 'and', items });
@@ -100,7 +106,11 @@ function decodeToken(id: string, sort: SortKey[]): Scalar[] {
 }
 
 export class SearchEngine {
-  constructor(private readonly ds: Datastore) {}
+  /** `limits`: what a query may hold (search.* settings), for every search and aggregation of this engine. */
+  constructor(
+    private readonly ds: Datastore,
+    readonly limits: QueryLimits = DEFAULT_QUERY_LIMITS,
+  ) {}
 
   collectionOf(index: SearchIndex) {
     return this.ds.collection<Record<string, unknown>>(index.collection);
@@ -110,7 +120,7 @@ export class SearchEngine {
     const rows = Math.max(0, Math.min(MAX_ROWS, Math.trunc(p.rows ?? 25)));
     const offset = Math.max(0, Math.trunc(p.offset ?? 0));
     const sort = parseSortString(index, p.sort);
-    const base = buildFilter(index, viewer, p.query, p.filters);
+    const base = buildFilter(index, viewer, p.query, p.filters, this.limits);
     const filter = p.extra ? simplify({ op: 'and', items: [base, p.extra] }) : base;
     const fields = projection(index, p.fl);
     const coll = this.collectionOf(index);

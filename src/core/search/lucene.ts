@@ -17,24 +17,64 @@ export type QueryNode =
 
 export class LuceneSyntaxError extends Error {}
 
-const MAX_DEPTH = 64;
-const MAX_LENGTH = 20_000;
-// Elasticsearch refuses queries with too many clauses too (max_clause_count). Here the bound comes from SQLite:
-// a chain of clauses becomes an SQL expression as deep as the chain is long, and SQLite refuses expressions
-// deeper than 1000, so a longer query is a syntax error rather than a failed search.
-const MAX_CLAUSES = 512;
+/** A query over one of the limits below: its message names the limit and the setting, not a position. */
+export class LuceneLimitError extends LuceneSyntaxError {}
+
+export interface QueryLimits {
+  /** Characters in a query (search.maxQueryLength). */
+  maxLength: number;
+  /**
+   * Terms, phrases, ranges and other clauses (search.maxQueryClauses). Elasticsearch refuses queries with too
+   * many clauses too (max_clause_count); here every clause also costs SQL terms and bound values, which SQLite
+   * limits, so a query over it is refused rather than failed.
+   */
+  maxClauses: number;
+  /** Nesting of groups and negations, which the parser follows by recursion (search.maxQueryDepth). */
+  maxDepth: number;
+  /** Characters in one term, phrase or range bound (search.maxTermLength); SQLite caps pattern sizes. */
+  maxTermLength: number;
+  /**
+   * Field comparisons the query becomes once a bare term is searched in each default field of the index
+   * (search.maxQueryExpansion). Each is a subquery SQLite plans before the search starts, which takes the
+   * server's time for every one of them, so this bounds what one request can cost.
+   */
+  maxExpansion: number;
+}
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxLength: 1024 * 1024, maxClauses: 512, maxDepth: 64, maxTermLength: 10_000, maxExpansion: 4096 };
+
+/** What a request has used so far: a query and its filter queries share one allowance. */
+export interface ClauseBudget {
+  /** Clauses as written. */
+  used: number;
+  /** Field comparisons they became (see maxExpansion). */
+  comparisons?: number;
+}
 // Characters that end an unquoted term (unless escaped).
 const TERM_END = new Set([' ', '\t', '\n', '\r', '(', ')', '[', ']', '{', '}', '"', ':', '^', '~']);
 
 type Mod = '+' | '-' | null;
 
-export function parseLucene(input: string): QueryNode {
-  if (input.length > MAX_LENGTH) throw new LuceneSyntaxError(`query longer than ${MAX_LENGTH} characters`);
+export function parseLucene(input: string, limits: QueryLimits = DEFAULT_QUERY_LIMITS, budget: ClauseBudget = { used: 0 }): QueryNode {
+  const { maxLength, maxClauses, maxDepth, maxTermLength } = limits;
+  if (input.length > maxLength) {
+    throw new LuceneLimitError(`query is ${input.length} characters long, more than the ${maxLength} allowed (search.maxQueryLength)`);
+  }
   let pos = 0;
   let depth = 0;
-  let clauses = 0;
   const fail = (msg: string): never => {
     throw new LuceneSyntaxError(`${msg} at position ${pos}`);
+  };
+  const deeper = () => {
+    if (++depth > maxDepth) {
+      throw new LuceneLimitError(`query nested too deeply: more than ${maxDepth} levels of groups and negations (search.maxQueryDepth)`);
+    }
+  };
+  const termLength = (v: string): string => {
+    if (v.length > maxTermLength) {
+      throw new LuceneLimitError(`a term of the query is ${v.length} characters long, more than the ${maxTermLength} allowed (search.maxTermLength)`);
+    }
+    return v;
   };
   const skipWs = () => {
     while (pos < input.length && /\s/.test(input[pos]!)) pos++;
@@ -69,6 +109,7 @@ export function parseLucene(input: string): QueryNode {
       pos++;
     }
     if (pos === start) fail('expected a term');
+    termLength(value);
     return wild ? { value, glob } : { value };
   };
 
@@ -81,7 +122,7 @@ export function parseLucene(input: string): QueryNode {
     }
     if (atEnd()) fail('unterminated phrase');
     pos++;
-    return out;
+    return termLength(out);
   };
 
   const readRegex = (): string => {
@@ -98,7 +139,7 @@ export function parseLucene(input: string): QueryNode {
     }
     if (atEnd()) fail('unterminated regular expression');
     pos++;
-    return out;
+    return termLength(out);
   };
 
   const readRangeBound = (): string => {
@@ -110,7 +151,7 @@ export function parseLucene(input: string): QueryNode {
       out += input[pos++];
     }
     if (!out) fail('expected a range bound');
-    return out;
+    return termLength(out);
   };
 
   const skipBoostFuzzy = () => {
@@ -174,7 +215,7 @@ export function parseLucene(input: string): QueryNode {
     if (c === undefined) return fail('unexpected end of query');
     if (c === '(') {
       pos++;
-      if (++depth > MAX_DEPTH) fail('query nested too deeply');
+      deeper();
       const inner = parseSequence(field);
       depth--;
       skipWs();
@@ -183,7 +224,9 @@ export function parseLucene(input: string): QueryNode {
       skipBoostFuzzy();
       return inner;
     }
-    if (++clauses > MAX_CLAUSES) fail(`more than ${MAX_CLAUSES} clauses`);
+    if (++budget.used > maxClauses) {
+      throw new LuceneLimitError(`query has more than ${maxClauses} clauses (terms, phrases, ranges), the limit set by search.maxQueryClauses`);
+    }
     if (field !== null || c === '"' || c === '/' || c === '[' || c === '{') return parseValue(field);
     // `name:value` or a bare term: read up to a colon, then decide.
     const save = pos;
@@ -215,7 +258,7 @@ export function parseLucene(input: string): QueryNode {
     if (peekWord('NOT') || input[pos] === '!') {
       pos += input[pos] === '!' ? 1 : 3;
       // A chain of negations recurses as deep as it is long: it counts against the nesting limit like a group.
-      if (++depth > MAX_DEPTH) fail('query nested too deeply');
+      deeper();
       const item = parseUnary(field).node;
       depth--;
       return { node: { t: 'not', item }, mod: null };

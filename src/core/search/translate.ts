@@ -6,7 +6,7 @@ import type { FieldSpec, Filter, Scalar } from '../../store/datastore.js';
 import { fieldSpec } from '../../store/sqlite/sql.js';
 import { badRequest } from '../errors.js';
 import { resolveDateMath } from './date-math.js';
-import { LuceneSyntaxError, parseLucene, type QueryNode } from './lucene.js';
+import { DEFAULT_QUERY_LIMITS, LuceneLimitError, LuceneSyntaxError, parseLucene, type ClauseBudget, type QueryLimits, type QueryNode } from './lucene.js';
 import type { SearchIndex } from './indices.js';
 
 export const searchError = (msg: string) => badRequest(`SearchException: ${msg}`);
@@ -125,14 +125,30 @@ function anyTextField(index: SearchIndex, node: QueryNode): Filter {
   return items.length === 1 ? items[0]! : { op: 'or', items };
 }
 
+/** Items per level of a long AND or OR; see `balanced`. */
+const FAN_OUT = 32;
+
+/**
+ * A long AND or OR as a tree of at most FAN_OUT items per level. SQLite nests `a OR b OR c …` one level per
+ * item and refuses expressions deeper than 1000, so a flat list of a thousand clauses would fail to compile;
+ * the tree is as deep as the logarithm of its length.
+ */
+export function balanced(op: 'and' | 'or', items: Filter[]): Filter {
+  if (items.length <= FAN_OUT) return { op, items };
+  const groups: Filter[] = [];
+  const size = Math.ceil(items.length / FAN_OUT);
+  for (let i = 0; i < items.length; i += size) groups.push(balanced(op, items.slice(i, i + size)));
+  return { op, items: groups };
+}
+
 export function toFilter(index: SearchIndex, node: QueryNode): Filter {
   switch (node.t) {
     case 'all':
       return { op: 'all' };
     case 'and':
-      return { op: 'and', items: node.items.map((n) => toFilter(index, n)) };
+      return balanced('and', node.items.map((n) => toFilter(index, n)));
     case 'or':
-      return { op: 'or', items: node.items.map((n) => toFilter(index, n)) };
+      return balanced('or', node.items.map((n) => toFilter(index, n)));
     case 'not':
       return { op: 'not', item: toFilter(index, node.item) };
     case 'exists':
@@ -142,16 +158,47 @@ export function toFilter(index: SearchIndex, node: QueryNode): Filter {
   }
 }
 
-/** Parse a query string for an index; syntax errors become SearchExceptions. */
-export function queryFilter(index: SearchIndex, query: string): Filter {
+/** A query as quoted in an error message: enough to recognise it, never the whole of a huge one. */
+function quoted(query: string): string {
+  return query.length > 200 ? `${query.slice(0, 200)}… (${query.length} characters)` : query;
+}
+
+/**
+ * Parse a query string for an index; syntax errors become SearchExceptions, and a query over a limit says
+ * which. Filter queries of one request share `budget`, so together they stay within the clause limit.
+ */
+export function queryFilter(index: SearchIndex, query: string, limits: QueryLimits = DEFAULT_QUERY_LIMITS, budget?: ClauseBudget): Filter {
   let tree: QueryNode;
   try {
-    tree = parseLucene(query);
+    tree = parseLucene(query, limits, budget);
   } catch (e) {
-    if (e instanceof LuceneSyntaxError) throw searchError(`Failed to parse query [${query}]: ${e.message}`);
+    if (e instanceof LuceneLimitError) throw searchError(e.message);
+    if (e instanceof LuceneSyntaxError) throw searchError(`Failed to parse query [${quoted(query)}]: ${e.message}`);
     throw e;
   }
-  return simplify(toFilter(index, tree));
+  const filter = toFilter(index, tree);
+  const spent = budget ?? { used: 0 };
+  spent.comparisons = (spent.comparisons ?? 0) + comparisons(filter);
+  if (spent.comparisons > limits.maxExpansion) {
+    throw searchError(
+      `query expands to more than ${limits.maxExpansion} field comparisons (a bare term is searched in each of the ` +
+        `${index.textFields.length} default fields of ${index.name}), the limit set by search.maxQueryExpansion`,
+    );
+  }
+  return simplify(filter);
+}
+
+/** Comparisons (leaf filters) in a filter tree, counted without recursion. */
+function comparisons(f: Filter): number {
+  let n = 0;
+  const stack: Filter[] = [f];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.op === 'and' || x.op === 'or') stack.push(...x.items);
+    else if (x.op === 'not') stack.push(x.item);
+    else if (x.op !== 'all' && x.op !== 'none') n++;
+  }
+  return n;
 }
 
 /** Fold `all` out of conjunctions so a match-all query adds nothing to the SQL. */
