@@ -180,7 +180,7 @@ export class Accounts {
     if (opts.expiryTs != null && Number.isNaN(Date.parse(opts.expiryTs))) {
       throw badRequest(`Invalid expiry_ts: ${opts.expiryTs}`);
     }
-    const secret = randomSecret(48);
+    const secret = randomSecret();
     const record: ApikeyRecord = {
       uname,
       key_name: keyName,

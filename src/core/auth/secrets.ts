@@ -19,11 +19,14 @@ export async function verifySecret(stored: string | null | undefined, secret: st
   }
 }
 
-// The alphabet Assemblyline uses for generated key secrets; it has no quote or space, so a secret pastes
-// safely inside single quotes.
-const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!@$^?&*()';
+// Generated key secrets use letters, digits, '-' and '_' only: Assemblyline's alphabet also has
+// ! @ $ ^ ? & * ( ), which a shell expands or acts on, so `export AL_APIKEY=name:secret` silently kept a
+// different or shorter key. 64 symbols carry 6 bits each: 50 of them (300 bits) are at least as strong as
+// Assemblyline's 48 symbols out of 72 (296 bits).
+export const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+export const KEY_SECRET_LENGTH = 50;
 
-export function randomSecret(length = 48, alphabet = KEY_ALPHABET): string {
+export function randomSecret(length = KEY_SECRET_LENGTH, alphabet = KEY_ALPHABET): string {
   let out = '';
   for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
   return out;
