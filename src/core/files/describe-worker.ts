@@ -21,6 +21,8 @@ const identifier = await createIdentifier();
 
 export async function describeFile(path: string, name?: string): Promise<FileFacts> {
   const d = await hashFile(path, { headerSize: IDENTIFY_HEADER_BYTES });
+  // After libmagic failed on a hostile file it is reloaded; waiting keeps the labels of the next files exact.
+  await identifier.ready();
   const ident = identifier.identify(d.header, { size: d.size, name, path });
   return {
     sha256: d.sha256,

@@ -54,27 +54,73 @@ export interface IdentifierOptions {
 export interface Identifier {
   /** `header`: the first bytes of the file (up to IDENTIFY_HEADER_BYTES, or all of a smaller file). */
   identify(header: Uint8Array, info: IdentifyInfo): IdentifyResult;
+  /**
+   * Resolves once libmagic is usable: at once, except while it is being reloaded after it failed on a file;
+   * identify() meanwhile describes every file as plain data. Callers that can wait should, before identify().
+   */
+  ready(): Promise<void>;
 }
 
 const EMPTY: IdentifyResult = Object.freeze({ type: 'empty', magic: 'empty', mime: 'application/x-empty' });
+/** What a file libmagic trapped on is described as: data it could not name. */
+const UNDESCRIBED = Object.freeze({ magic: 'data', mime: 'application/octet-stream' });
 
-/**
- * Loads libmagic (two instances: one answering descriptions, one MIME types). Detection is
- * synchronous afterwards; an Identifier is not meant to be shared between threads.
- */
-export async function createIdentifier(opts: IdentifierOptions = {}): Promise<Identifier> {
+/** libmagic: one instance answering descriptions, one MIME types. */
+interface Libmagic {
+  describer: WASMagic;
+  mimer: WASMagic;
+}
+
+async function loadLibmagic(): Promise<Libmagic> {
   const [describer, mimer] = await Promise.all([
     WASMagic.create({ flags: WASMagicFlags.NONE }),
     WASMagic.create({ flags: WASMagicFlags.MIME_TYPE }),
   ]);
+  return { describer, mimer };
+}
+
+/**
+ * Loads libmagic. Detection is synchronous afterwards; an Identifier is not meant to be shared between
+ * threads.
+ */
+export async function createIdentifier(opts: IdentifierOptions = {}): Promise<Identifier> {
+  let libmagic: Libmagic | undefined = await loadLibmagic();
+  let reloading: Promise<void> | undefined;
   const dotnetLabel = opts.dotnetLabel ?? false;
 
+  // libmagic traps (a WebAssembly RuntimeError) on some malformed files. A trapped call never returns, so the
+  // instance's C stack is not unwound and its state is unknown: later calls fail, or never return. The file
+  // is described as plain data (the rules below still label it) and the instances are replaced.
+  const reload = () => {
+    reloading ??= loadLibmagic()
+      .then((fresh) => {
+        libmagic = fresh;
+      }, () => undefined) // Tried again on the next file.
+      .finally(() => {
+        reloading = undefined;
+      });
+  };
+  const describe = (head: Uint8Array): { magic: string; mime: string } => {
+    if (!libmagic) {
+      reload();
+      return { ...UNDESCRIBED };
+    }
+    try {
+      return { magic: libmagic.describer.detect(head), mime: libmagic.mimer.detect(head) };
+    } catch (err) {
+      if (!(err instanceof WebAssembly.RuntimeError)) throw err;
+      libmagic = undefined;
+      reload();
+      return { ...UNDESCRIBED };
+    }
+  };
+
   return {
+    ready: () => reloading ?? Promise.resolve(),
     identify(header: Uint8Array, info: IdentifyInfo): IdentifyResult {
       if (info.size === 0) return { ...EMPTY };
       const head = header.length > IDENTIFY_HEADER_BYTES ? header.subarray(0, IDENTIFY_HEADER_BYTES) : header;
-      const magic = describer.detect(head);
-      const mime = mimer.detect(head);
+      const { magic, mime } = describe(head);
       const view = new FileView(head, info.size, info.path);
       let type: string;
       try {
