@@ -148,16 +148,22 @@ export interface Submitter {
   defaultMetadata?: Record<string, string>;
 }
 
+/** A system profile by name. Own names only: "constructor" or "__proto__" would find what every object inherits. */
+function systemProfile(name: string | undefined): { display_name: string; services: string[] } | undefined {
+  return name !== undefined && Object.hasOwn(SUBMISSION_PROFILES, name) ? SUBMISSION_PROFILES[name] : undefined;
+}
+
 /**
  * A user's starting params for a profile ("default" or a system profile): the system defaults, the profile's
  * service selection, then the user's own saved settings for that profile.
  */
 export function profileParams(profile: string | undefined, user: Submitter, opts: { ttl: number }): SubmissionParams {
   let base = defaultParams(user.classification, opts.ttl) as unknown as Plain;
-  const system = profile ? SUBMISSION_PROFILES[profile] : undefined;
+  const system = systemProfile(profile);
   if (system) base = { ...base, services: { ...(base.services as Plain), selected: [...system.services] } };
-  const saved = user.profiles?.[profile ?? 'default'];
-  if (saved) base = mergeKnown(base, saved);
+  const key = profile ?? 'default';
+  const saved = user.profiles && Object.hasOwn(user.profiles, key) ? user.profiles[key] : undefined;
+  if (isPlain(saved)) base = mergeKnown(base, saved);
   const out = base as unknown as SubmissionParams;
   out.groups = [...user.groups];
   out.submitter = user.uname;
@@ -168,8 +174,9 @@ export function profileParams(profile: string | undefined, user: Submitter, opts
 export function resolveParams(req: ParamsRequest, user: Submitter, opts: { ttl: number; maxDtl: number }): SubmissionParams {
   const roles = user.roles instanceof Set ? user.roles : new Set(user.roles);
   const canCustomize = roles.has('submission_customize');
-  const profile = req.submission_profile !== undefined ? String(req.submission_profile) : undefined;
-  if (profile !== undefined && !SUBMISSION_PROFILES[profile] && !canCustomize) throw badRequest(`Submission profile '${profile}' does not exist`);
+  if (req.submission_profile !== undefined && typeof req.submission_profile !== 'string') throw badRequest('submission_profile must be a string');
+  const profile = req.submission_profile;
+  if (profile !== undefined && !systemProfile(profile) && !canCustomize) throw badRequest(`Submission profile '${profile}' does not exist`);
   if (profile === undefined && !canCustomize) {
     throw badRequest(`You must specify a submission profile. One of: ${JSON.stringify(Object.keys(SUBMISSION_PROFILES))}`);
   }
