@@ -52,6 +52,8 @@ export interface AssayConfig {
     defaultMaxExtracted: number;
     defaultMaxSupplementary: number;
     maxExtractionDepth: number;
+    /** Bytes of extracted and supplementary files one submission may store; files past it are not kept. */
+    maxExtractedBytes: number;
     verdicts: VerdictThresholds;
     /** Size of a submission's metadata once flattened, bytes of JSON. */
     maxMetadataBytes: number;
@@ -146,6 +148,7 @@ export function defaultConfig(): AssayConfig {
       defaultMaxExtracted: 500,
       defaultMaxSupplementary: 500,
       maxExtractionDepth: 6,
+      maxExtractedBytes: 1024 * 1024 * 1024,
       verdicts: { info: 0, suspicious: 300, highly_suspicious: 700, malicious: 1000 },
       maxMetadataBytes: 1024 * 1024,
       maxMetadataLength: 4096,
@@ -195,6 +198,7 @@ export const ENV_VARS: Array<{ name: string; path: string; kind: 'string' | 'int
   { name: 'ASSAY_DATA', path: 'dataDir', kind: 'string', help: 'data directory' },
   { name: 'ASSAY_LOG_LEVEL', path: 'server.logLevel', kind: 'string', help: 'log level (fatal..trace)' },
   { name: 'ASSAY_MAX_FILE_SIZE', path: 'submission.maxFileSize', kind: 'int', help: 'largest file accepted, bytes' },
+  { name: 'ASSAY_MAX_EXTRACTED_BYTES', path: 'submission.maxExtractedBytes', kind: 'int', help: 'bytes of extracted files per submission' },
   { name: 'ASSAY_SESSION_DURATION', path: 'auth.sessionDurationSeconds', kind: 'int', help: 'session idle lifetime, s' },
 ];
 

@@ -18,6 +18,9 @@ interface SubmissionCore {
   files: SubmissionFile[];
   file_count: number;
   error_count: number;
+  /** The analysis failed in part, so its score is no verdict (an Assay addition to the model). */
+  incomplete?: boolean;
+  incomplete_reasons?: string[];
   metadata: Metadata;
   params: Params & { submitter?: string; description?: string };
   times: { submitted: string; completed?: string | null };

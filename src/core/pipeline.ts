@@ -7,6 +7,7 @@ import type { Storage } from '../store/index.js';
 import { Alerter } from './alerts/alerter.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { discoverServices } from './dispatch/discover.js';
+import { DISPATCHER_SERVICE } from './dispatch/limit-report.js';
 import { ServiceRegistry } from './dispatch/registry.js';
 import { WatchQueues, type WatchMessage } from './dispatch/watch.js';
 import type { FileIntake } from './files/file-intake.js';
@@ -64,8 +65,9 @@ export async function openPipeline(config: AssayConfig, storage: Storage, intake
   }
   const heuristics = new Map<string, HeuristicRecord>();
   const heurCol = ds.collection<HeuristicRecord>('heuristic');
-  for (const s of registry.all()) {
-    for (const h of heuristicRecords(s.manifest)) {
+  // The dispatcher's own heuristic (a limit cut the analysis short) is scored like any analyser's.
+  for (const manifest of [...registry.all().map((s) => s.manifest), DISPATCHER_SERVICE]) {
+    for (const h of heuristicRecords(manifest)) {
       heuristics.set(h.heur_id, h);
       // Keep hit statistics gathered so far; the definition itself follows the manifest.
       await heurCol.update(h.heur_id, (cur) => ({ ...h, stats: cur?.stats ?? h.stats }));
@@ -89,7 +91,7 @@ export async function openPipeline(config: AssayConfig, storage: Storage, intake
       safelist: () => lists.resultSafelist(),
       tmpDir,
     },
-    { maxExtractionDepth: config.submission.maxExtractionDepth },
+    { maxExtractionDepth: config.submission.maxExtractionDepth, maxExtractedBytes: config.submission.maxExtractedBytes },
     log,
   );
   const notifications = new NotificationQueues<IngestMessage>(storage.queues.messageLists<IngestMessage>('nq'));

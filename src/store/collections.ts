@@ -78,6 +78,7 @@ export const SUBMISSION: CollectionSpec = {
     'params.psid': { type: 'keyword' },
     file_count: { type: 'integer' },
     error_count: { type: 'integer' },
+    incomplete: { type: 'boolean' },
     scan_key: { type: 'keyword' },
     expiry_ts: { type: 'date', indexed: true },
     archived: { type: 'boolean' },

@@ -159,7 +159,7 @@ describe('extraction limits', () => {
       assert.equal(full.file_count, 2, 'the root and one child');
       const errs = Object.values(full.errors) as Array<{ type: string; response: { message: string } }>;
       assert.deepEqual(errs.map((e) => e.type), ['MAX FILES REACHED']);
-      assert.match(errs[0]!.response.message, /^Too many files extracted for submission \S+ [0-9a-f]{64} will be dropped$/);
+      assert.match(errs[0]!.response.message, /^Too many files extracted for submission \S+ [0-9a-f]{64} extracted by OkService will be dropped$/);
     } finally {
       s.config.submission.defaultMaxExtracted = 500;
     }

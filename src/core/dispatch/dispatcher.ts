@@ -13,10 +13,14 @@ import { flattenTags } from '../results/tags.js';
 import type { SubmissionRecord } from '../submission/record.js';
 import { isoDate } from '../util/time.js';
 import type { RegisteredService, ServiceRegistry } from './registry.js';
-import { runServiceTask, type TaskOutcome, type TaskStores } from './service-task.js';
+import { SubmissionBudget } from './budget.js';
+import { limitResult } from './limit-report.js';
+import { runServiceTask, type ResultOutcome, type TaskOutcome, type TaskStores } from './service-task.js';
 
 export interface DispatcherConfig {
   maxExtractionDepth: number;
+  /** Bytes of extracted and supplementary files one submission may store. */
+  maxExtractedBytes: number;
 }
 
 /** An analysis cut short because the process is stopping; it resumes at the next start. */
@@ -36,6 +40,10 @@ interface FileJob {
   prevented: string[];
   /** The files this one came out of, from the submitted file down to its parent. */
   ancestry: NonNullable<ServiceTask['ancestry']>;
+  /** Settles when the file placed before this one has placed its own extracted files. */
+  after: Promise<void>;
+  /** Lets the next file place its extracted files. */
+  placed: () => void;
 }
 
 interface Logger {
@@ -54,13 +62,34 @@ export function mergeTempData(into: Record<string, unknown>, from: Record<string
 class SubmissionRun {
   readonly scores = new Map<string, number>();
   readonly dropped = new Set<string>();
-  readonly depths = new Map<string, number>();
   readonly resultKeys = new Set<string>();
   readonly errorKeys = new Set<string>();
   /** Service name → files it is working on right now. */
   readonly outstanding = new Map<string, number>();
+  /** Analyser failures on the submitted files, and how many tasks ran and failed in all. */
+  readonly rootFailures: string[] = [];
+  tasks = 0;
+  failedTasks = 0;
+  /** The file placed last: the next file to place waits for it (see `enqueue`). */
+  private last: Promise<void> = Promise.resolve();
 
-  constructor(readonly sub: SubmissionRecord) {}
+  constructor(
+    readonly sub: SubmissionRecord,
+    readonly budget: SubmissionBudget,
+  ) {}
+
+  /**
+   * A new file job, in the order files are placed in the tree. Each file places its extracted files only after
+   * the file before it has (breadth first, in the order the services list them), so the limits cut the same
+   * files every time, however the analysers' timings interleave; the analyses themselves still run in parallel.
+   */
+  enqueue(job: Omit<FileJob, 'after' | 'placed'>): FileJob {
+    let placed!: () => void;
+    const turn = new Promise<void>((resolve) => (placed = resolve));
+    const queued: FileJob = { ...job, after: this.last, placed };
+    this.last = turn;
+    return queued;
+  }
 }
 
 /** Progress of a submission, for live watchers: each result or error key as it is stored, then the end. */
@@ -125,7 +154,12 @@ export class Dispatcher {
 
   private async analyse(input: SubmissionRecord): Promise<SubmissionRecord> {
     await this.submissions.add(input.sid, input);
-    const run = new SubmissionRun(input);
+    const run = new SubmissionRun(input, new SubmissionBudget(input.sid, {
+      maxDepth: this.cfg.maxExtractionDepth,
+      maxFiles: input.params.max_extracted,
+      maxSupplementary: input.params.max_supplementary,
+      maxBytes: this.cfg.maxExtractedBytes,
+    }));
     this.runs.set(input.sid, run);
     try {
       return await this.complete(run);
@@ -138,8 +172,10 @@ export class Dispatcher {
   private async complete(run: SubmissionRun): Promise<SubmissionRecord> {
     const input = run.sub;
     const p = input.params;
-    const jobs = input.files.map((f) => ({ sha256: f.sha256, name: f.name, depth: 0, tempData: {}, prevented: [] as string[], ancestry: [] }));
-    for (const j of jobs) run.depths.set(j.sha256, 0);
+    const jobs = input.files.map((f) => {
+      run.budget.addRoot(f.sha256);
+      return run.enqueue({ sha256: f.sha256, name: f.name, depth: 0, tempData: {}, prevented: [], ancestry: [] });
+    });
     try {
       await Promise.all(jobs.map((j) => this.analyseFile(run, j)));
     } catch (err) {
@@ -148,37 +184,73 @@ export class Dispatcher {
       throw err;
     }
     if (this.stopping) throw new ShutdownInterruption(input.sid);
+    await this.reportCuts(run);
 
     const scores = [...run.scores.entries()].filter(([sha]) => !run.dropped.has(sha)).map(([, v]) => v);
+    const incomplete = incompleteReasons(run);
     const done: SubmissionRecord = {
       ...input,
       state: 'completed',
       results: [...run.resultKeys],
       errors: [...run.errorKeys],
       error_count: run.errorKeys.size,
-      file_count: run.depths.size,
+      file_count: run.budget.depths.size,
       max_score: scores.length ? Math.max(...scores) : 0,
       classification: p.classification,
       times: { ...input.times, completed: isoDate() },
+      incomplete: incomplete.length > 0,
+      incomplete_reasons: incomplete,
     };
     await this.submissions.put(done.sid, done);
     return done;
   }
 
+  /** The scored result that says which limits cut the analysis short, on the first submitted file. */
+  private async reportCuts(run: SubmissionRun): Promise<void> {
+    const { cuts } = run.budget;
+    const root = run.sub.files[0] && (await this.stores.files.get(run.sub.files[0].sha256));
+    if (!cuts.length || !root) return;
+    const p = run.sub.params;
+    const { key, record } = limitResult({
+      sid: run.sub.sid, root, cuts, limits: run.budget.limits, heuristics: this.stores.heuristics, ttlDays: p.ttl, classification: p.classification,
+    });
+    await this.stores.results.put(key, record);
+    run.resultKeys.add(key);
+    run.scores.set(root.sha256, (run.scores.get(root.sha256) ?? 0) + record.result.score);
+    this.events.emit('result', run.sub.sid, key);
+  }
+
   private async analyseFile(run: SubmissionRun, job: FileJob): Promise<void> {
-    const sub = run.sub;
-    const p = sub.params;
+    const results: Array<{ svc: RegisteredService; out: ResultOutcome; prevented: string[] }> = [];
+    let children: FileJob[] = [];
+    try {
+      const analysed = await this.runStages(run, job, results);
+      await job.after;
+      if (analysed && !this.stopping) children = await this.place(run, job, analysed, results);
+    } finally {
+      // Whatever happened, the next file may place its own, and results not committed leave no files behind.
+      job.placed();
+      await Promise.all(results.map((r) => r.out.discard()));
+    }
+    await Promise.all(children.map((j) => this.analyseFile(run, j)));
+  }
+
+  /** Runs the file's services stage by stage; says the file's type and record, or null if it was not analysed. */
+  private async runStages(
+    run: SubmissionRun, job: FileJob, results: Array<{ svc: RegisteredService; out: ResultOutcome; prevented: string[] }>,
+  ): Promise<{ file: FileRecord; fileType: string; tempData: Record<string, unknown> } | null> {
+    const p = run.sub.params;
     const file = await this.stores.files.get(job.sha256);
     if (!file) {
       await this.addError(run, job.sha256, 'System', 'EXCEPTION', `File ${job.sha256} is not known to the system`);
-      return;
+      if (job.depth === 0) run.rootFailures.push(`the submitted file ${job.sha256} is not known to the system`);
+      return null;
     }
     run.scores.set(file.sha256, run.scores.get(file.sha256) ?? 0);
     const fileType = p.filetype_override && job.depth === 0 ? p.filetype_override : file.type;
     const schedule = this.registry.schedule(fileType, p, job.prevented);
     let tempData = job.tempData;
     const tags: ServiceTask['tags'] = [];
-    const children = new Map<string, { name: string; prevented: string[] }>();
 
     // One local copy of the file serves all its services (a remote filestore downloads it once), taken only
     // when a service has to run: cached results need none.
@@ -187,27 +259,33 @@ export class Dispatcher {
     try {
       for (const [, services] of schedule) {
         const outcomes = await Promise.all(services.map(async (svc) => [svc, await this.runOne(run, svc, file, job, fileType, tempData, tags, localFile)] as const));
-        if (this.stopping) return;
+        if (this.stopping) {
+          results.push(...outcomes.flatMap(([svc, out]) => (out.kind === 'result' ? [{ svc, out, prevented: [] }] : [])));
+          return null;
+        }
         let drop = false;
         for (const [svc, out] of outcomes) {
+          run.tasks++;
           if (out.kind === 'error') {
+            run.failedTasks++;
+            if (job.depth === 0) run.rootFailures.push(`${svc.manifest.name} failed on the submitted file ${job.name}`);
             run.errorKeys.add(out.key);
             this.events.emit('error', run.sub.sid, out.key);
             continue;
           }
-          run.resultKeys.add(out.key);
-          this.events.emit('result', run.sub.sid, out.key);
-          if (out.kind !== 'result') continue;
+          if (out.kind === 'empty') {
+            run.resultKeys.add(out.key);
+            this.events.emit('result', run.sub.sid, out.key);
+            continue;
+          }
+          const prevention = p.ignore_recursion_prevention ? [] : (svc.manifest.recursionPrevention ?? []);
+          results.push({ svc, out, prevented: prevention });
           run.scores.set(file.sha256, (run.scores.get(file.sha256) ?? 0) + out.record.result.score);
           tempData = mergeTempData(tempData, out.tempData);
           for (const sec of out.record.result.sections) {
             for (const [type, values] of Object.entries(flattenTags(sec.tags))) for (const v of values) tags.push({ type, value: String(v) });
           }
           if (out.record.drop_file && !p.ignore_filtering) drop = true;
-          const prevention = p.ignore_recursion_prevention ? [] : (svc.manifest.recursionPrevention ?? []);
-          for (const x of out.record.response.extracted) {
-            if (!children.has(x.sha256)) children.set(x.sha256, { name: x.name, prevented: x.allow_dynamic_recursion ? job.prevented : [...job.prevented, ...prevention] });
-          }
         }
         if (drop) {
           run.dropped.add(file.sha256);
@@ -218,24 +296,38 @@ export class Dispatcher {
       const copy = await local?.catch(() => null);
       await copy?.release();
     }
+    return { file, fileType, tempData };
+  }
 
-    const childJobs: FileJob[] = [];
+  /**
+   * Places the files the results name in the submission's tree, in order, within its budget; stores the results
+   * (with the files kept) and returns the jobs of the files to analyse next.
+   */
+  private async place(
+    run: SubmissionRun, job: FileJob, analysed: { file: FileRecord; fileType: string; tempData: Record<string, unknown> },
+    results: Array<{ svc: RegisteredService; out: ResultOutcome; prevented: string[] }>,
+  ): Promise<FileJob[]> {
+    const p = run.sub.params;
     const depth = job.depth + 1;
-    const ancestry = [...job.ancestry, { type: fileType, name: job.name, sha256: file.sha256 }];
-    for (const [sha256, c] of children) {
-      if (run.depths.has(sha256)) continue; // first placement wins; a file is analysed once per submission
-      if (depth >= this.cfg.maxExtractionDepth) {
-        await this.addError(run, sha256, 'Dispatcher', 'MAX DEPTH REACHED', `A service has extracted a file ${sha256} beyond the depth limits`);
-        continue;
+    const ancestry = [...job.ancestry, { type: analysed.fileType, name: job.name, sha256: analysed.file.sha256 }];
+    const jobs: FileJob[] = [];
+    for (const { svc, out, prevented } of results) {
+      const refused = new Map<string, string>();
+      for (const f of out.files) {
+        const placed = run.budget.place(f, depth, analysed.file.sha256, svc.manifest.name);
+        if (placed.kind === 'refused') {
+          refused.set(f.sha256, placed.cut.message);
+          await this.addError(run, f.sha256, 'Dispatcher', placed.cut.errorType, placed.cut.message);
+        } else if (placed.kind === 'analyse') {
+          const childPrevented = f.allowDynamicRecursion || p.ignore_recursion_prevention ? job.prevented : [...job.prevented, ...prevented];
+          jobs.push(run.enqueue({ sha256: f.sha256, name: f.name, depth, tempData: analysed.tempData, prevented: childPrevented, ancestry }));
+        }
       }
-      if (run.depths.size > p.max_extracted) {
-        await this.addError(run, sha256, 'Dispatcher', 'MAX FILES REACHED', `Too many files extracted for submission ${sub.sid} ${sha256} will be dropped`);
-        continue;
-      }
-      run.depths.set(sha256, depth);
-      childJobs.push({ sha256, name: c.name, depth, tempData, prevented: c.prevented, ancestry });
+      const { key } = await out.commit(refused);
+      run.resultKeys.add(key);
+      this.events.emit('result', run.sub.sid, key);
     }
-    await Promise.all(childJobs.map((j) => this.analyseFile(run, j)));
+    return jobs;
   }
 
   private runOne(
@@ -275,6 +367,16 @@ export class Dispatcher {
     run.errorKeys.add(key);
     this.events.emit('error', run.sub.sid, key);
   }
+}
+
+/**
+ * Why a submission's verdict cannot be trusted as complete: an analyser failed on a submitted file, or every
+ * analyser task failed. Such a submission is reported as incomplete, never as clean.
+ */
+function incompleteReasons(run: SubmissionRun): string[] {
+  const reasons = [...new Set(run.rootFailures)];
+  if (run.tasks > 0 && run.failedTasks === run.tasks) reasons.push(`all ${run.tasks} analyser tasks failed`);
+  return reasons;
 }
 
 /**

@@ -3,16 +3,16 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ServiceOutput, ServiceTask } from '../../services/service.js';
+import type { ServiceTask } from '../../services/service.js';
 import type { Collection } from '../../store/datastore.js';
 import type { Filestore, LocalFile } from '../../store/filestore.js';
 import type { FileIntake } from '../files/file-intake.js';
 import type { FileRecord } from '../files/file-record.js';
-import { errorRecord, buildResult, type ResultSafelist } from '../results/postprocess.js';
+import { errorRecord, type ResultSafelist } from '../results/postprocess.js';
 import { emptyResultKey, errorKey, resultKey, type ConfKeyTask } from '../results/keys.js';
+import { prepareOutput, type OutcomeFile } from './task-output.js';
 import type { ErrorRecord, ErrorType, HeuristicRecord, ResultRecord } from '../results/model.js';
 import type { RunOutcome } from '../runtime/index.js';
-import { isoDate } from '../util/time.js';
 import type { RegisteredService } from './registry.js';
 
 export const MAX_ATTEMPTS = 3;
@@ -35,10 +35,27 @@ export interface TaskStores {
   tmpDir: string;
 }
 
-export type TaskOutcome =
-  | { kind: 'result'; key: string; record: ResultRecord; tempData: Record<string, unknown> }
-  | { kind: 'empty'; key: string }
-  | { kind: 'error'; key: string; record: ErrorRecord };
+/**
+ * What became of one service on one file. A result is not stored yet: `commit` stores the extracted files the
+ * submission keeps (those not in `refused`, by sha256, with the reason) and then the result; `discard` drops it.
+ */
+export interface ResultOutcome {
+  kind: 'result';
+  record: ResultRecord;
+  tempData: Record<string, unknown>;
+  /** Extracted and supplementary files the result names, in its order. */
+  files: OutcomeFile[];
+  commit(refused: ReadonlyMap<string, string>): Promise<{ key: string; record: ResultRecord }>;
+  discard(): Promise<void>;
+}
+
+export interface ErrorOutcome {
+  kind: 'error';
+  key: string;
+  record: ErrorRecord;
+}
+
+export type TaskOutcome = ResultOutcome | { kind: 'empty'; key: string } | ErrorOutcome;
 
 interface RunSettings {
   ttlDays: number;
@@ -63,14 +80,22 @@ async function cachedOutcome(stores: TaskStores, key: string, emptyKey: string):
   const hit = await stores.results.get(key);
   if (hit) {
     // A cached result is only usable if every file it extracted is still stored.
-    for (const f of [...hit.response.extracted, ...hit.response.supplementary]) if (!(await stores.filestore.exists(f.sha256))) return null;
-    return { kind: 'result', key, record: hit, tempData: {} };
+    const files: OutcomeFile[] = [];
+    for (const [list, supplementary] of [[hit.response.extracted, false], [hit.response.supplementary, true]] as const) {
+      for (const f of list) {
+        const rec = (await stores.filestore.exists(f.sha256)) ? await stores.files.get(f.sha256) : null;
+        if (!rec) return null;
+        files.push({ sha256: f.sha256, name: f.name, size: rec.size, supplementary, allowDynamicRecursion: f.allow_dynamic_recursion });
+      }
+    }
+    // Its files are stored already: a submission that refuses some of them only leaves them out of its tree.
+    return { kind: 'result', record: hit, tempData: {}, files, commit: async () => ({ key, record: hit }), discard: async () => {} };
   }
   if (await stores.emptyResults.exists(emptyKey)) return { kind: 'empty', key: emptyKey };
   return null;
 }
 
-function errorOutcome(svc: RegisteredService, task: ServiceTask, type: ErrorType, message: string, s: RunSettings): TaskOutcome {
+function errorOutcome(svc: RegisteredService, task: ServiceTask, type: ErrorType, message: string, s: RunSettings): ErrorOutcome {
   const version = type === 'TASK PRE-EMPTED' ? '0' : svc.manifest.version;
   const key = errorKey({ sha256: task.sha256, serviceName: svc.manifest.name, serviceVersion: version, errorType: type, task: confKeyTask(task, s) });
   const record = errorRecord({ sha256: task.sha256, serviceName: svc.manifest.name, serviceVersion: version, type, message, recoverable: false, ttlDays: s.ttlDays });
@@ -96,6 +121,8 @@ export async function runServiceTask(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const workDir = join(stores.tmpDir, `task-${randomBytes(8).toString('hex')}`);
     let outcome: RunOutcome | undefined;
+    // A prepared result keeps its work directory (the extracted files) until it is committed or discarded.
+    let kept = false;
     try {
       outcome = await stores.executor.run({
         modulePath: svc.modulePath,
@@ -107,91 +134,27 @@ export async function runServiceTask(
       });
       if (outcome.ok) {
         try {
-          return await storeOutput(stores, svc, task, file, outcome.output, outcome.started, outcome.completed, s);
+          const ready = await prepareOutput(stores, svc, task, file, outcome.output, outcome, { ttlDays: s.ttlDays, classification: s.classification, conf: confKeyTask(task, s) }, workDir);
+          kept = ready.kind === 'result';
+          return ready;
         } catch (err) {
           const out = errorOutcome(svc, task, 'EXCEPTION', `The result could not be stored: ${(err as Error).message}`, s);
-          await stores.errors.put(out.key, (out as { record: ErrorRecord }).record);
+          await stores.errors.put(out.key, out.record);
           return out;
         }
       }
       last = outcome.message;
       if (!outcome.recoverable) {
         const out = errorOutcome(svc, task, 'EXCEPTION', outcome.message, s);
-        await stores.errors.put(out.key, (out as { record: ErrorRecord }).record);
+        await stores.errors.put(out.key, out.record);
         return out;
       }
     } finally {
       // A worker that failed may have made the directory before it stopped.
-      if (!outcome?.ok || outcome.workDirUsed) await rm(workDir, { recursive: true, force: true });
+      if (!kept && (!outcome?.ok || outcome.workDirUsed)) await rm(workDir, { recursive: true, force: true });
     }
   }
   const out = errorOutcome(svc, task, 'TASK PRE-EMPTED', `The number of retries has passed the limit. Last failure: ${last}`, s);
-  await stores.errors.put(out.key, (out as { record: ErrorRecord }).record);
+  await stores.errors.put(out.key, out.record);
   return out;
-}
-
-async function storeOutput(
-  stores: TaskStores,
-  svc: RegisteredService,
-  task: ServiceTask,
-  file: FileRecord,
-  output: ServiceOutput,
-  started: string,
-  completed: string,
-  s: RunSettings,
-): Promise<TaskOutcome> {
-  const extracted = new Map<string, string>();
-  const dropped: string[] = [];
-  for (const x of output.extracted ?? []) {
-    try {
-      const got = await stores.intake.intake(x.path, {
-        name: x.name,
-        classification: s.classification,
-        ttlDays: s.ttlDays,
-        isSupplementary: x.supplementary,
-        isSectionImage: x.isSectionImage,
-        keepCart: true,
-      });
-      extracted.set(x.path, got.record.sha256);
-    } catch (err) {
-      // A file the system will not keep (too big, unreadable) is left out and said so in the result.
-      dropped.push(`${x.name}: ${(err as Error).message}`);
-    }
-  }
-  if (dropped.length) {
-    output = {
-      ...output,
-      extracted: (output.extracted ?? []).filter((x) => extracted.has(x.path)),
-      sections: [...output.sections, { title: 'Extracted files that were not kept', body: dropped.join('\n'), bodyFormat: 'TEXT' }],
-    };
-  }
-  const built = buildResult(output, {
-    manifest: svc.manifest,
-    sha256: file.sha256,
-    type: file.type,
-    size: file.size,
-    started,
-    completed,
-    ttlDays: s.ttlDays,
-    classification: s.classification,
-    heuristics: stores.heuristics,
-    safelist: stores.safelist?.(),
-    extracted,
-  });
-  const keyInput = {
-    sha256: task.sha256,
-    serviceName: svc.manifest.name,
-    serviceVersion: svc.manifest.version,
-    // The tool version is not known before a run, so keys leave it out and the cache can find them.
-    task: confKeyTask(task, s),
-    partial: output.partial,
-  };
-  if (built.isEmpty) {
-    const key = emptyResultKey(keyInput);
-    await stores.emptyResults.put(key, { created: isoDate(), expiry_ts: built.record.expiry_ts });
-    return { kind: 'empty', key };
-  }
-  const key = resultKey(keyInput);
-  await stores.results.put(key, built.record);
-  return { kind: 'result', key, record: built.record, tempData: output.tempSubmissionData ?? {} };
 }

@@ -121,12 +121,24 @@ export class FileIntake {
   async intake(path: string, opts: IntakeOptions = {}): Promise<IntakeResult> {
     return this.unwrapped(path, opts, async (source, cartHeader) => {
       const name = opts.name ?? (typeof cartHeader?.name === 'string' ? cartHeader.name : undefined);
-      const facts = await this.describe(source, name);
-      const isNew = !(await this.filestore.exists(facts.sha256));
-      if (isNew) await this.filestore.put(facts.sha256, { path: source }, { verified: true });
-      const record = (await this.files.update(facts.sha256, (cur) => recordSighting(cur, facts, this.sighting(opts))))!;
-      return { record, cartHeader, isNew };
+      return { ...(await this.keep(source, await this.describe(source, name), opts)), cartHeader };
     });
+  }
+
+  /**
+   * Describe a file as it is (a CaRT stays wrapped), within the size limit, without storing it: files that
+   * analysers extract are weighed against the submission's budget before anything is written.
+   */
+  async describeAsIs(path: string, opts: IntakeOptions = {}): Promise<FileFacts> {
+    return this.unwrapped(path, { ...opts, keepCart: true }, (source) => this.describe(source, opts.name));
+  }
+
+  /** Store a described file (unless the filestore has it) and create or freshen its record. */
+  async keep(path: string, facts: FileFacts, opts: IntakeOptions = {}): Promise<{ record: FileRecord; isNew: boolean }> {
+    const isNew = !(await this.filestore.exists(facts.sha256));
+    if (isNew) await this.filestore.put(facts.sha256, { path }, { verified: true });
+    const record = (await this.files.update(facts.sha256, (cur) => recordSighting(cur, facts, this.sighting(opts))))!;
+    return { record, isNew };
   }
 
   /**

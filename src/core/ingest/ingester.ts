@@ -284,7 +284,7 @@ export class Ingester {
 
     if (!p.ignore_cache) {
       const hit = await this.cached(rec.scan_key);
-      if (hit) return this.finalize(id, rec, hit.sid, hit.score, '');
+      if (hit) return this.finalize(id, rec, hit.sid, hit.score, '', null, hit.incomplete ?? false);
     }
 
     const running = this.inflight.get(rec.scan_key);
@@ -316,6 +316,7 @@ export class Ingester {
       sid: done.sid,
       score: done.max_score,
       errors: done.error_count,
+      incomplete: done.incomplete ?? false,
       time: now,
       expiry_ts: now + this.cfg.cacheDtlDays * 86_400_000,
     });
@@ -363,15 +364,20 @@ export class Ingester {
     return stale ? null : fs;
   }
 
-  private async finalize(id: string, rec: IngestRecord, sid: string, score: number | null, failure: string, sub: SubmissionRecord | null = null): Promise<void> {
+  private async finalize(
+    id: string, rec: IngestRecord, sid: string, score: number | null, failure: string, sub: SubmissionRecord | null = null,
+    incomplete = sub?.incomplete ?? false,
+  ): Promise<void> {
     const msg: IngestMessage = structuredClone(rec.task);
     msg.submission.sid = sid;
     msg.score = score;
     msg.failure = failure;
     msg.notify_time = isoDate();
+    if (incomplete) msg.incomplete = true;
     const n = msg.submission.notification;
     const threshold = n.threshold ?? null;
-    if (n.queue && !(threshold !== null && score !== null && score < threshold)) {
+    // The threshold holds back messages of known, low scores; an incomplete analysis has no trustworthy score.
+    if (n.queue && !(threshold !== null && score !== null && score < threshold && !incomplete)) {
       await this.notifications.deliver(rec.uname, n.queue, msg.ingest_id, msg);
     }
     if (this.onFinalized) await this.onFinalized(msg, sub);

@@ -23,6 +23,8 @@ export interface IngestMessage {
   ingest_id: string;
   ingest_time: string;
   notify_time: string | null;
+  /** Present (true) when the analysis failed in part: the score is then no verdict (see the submission). */
+  incomplete?: boolean;
 }
 
 /** The ingester's durable record of one ingest, from acceptance until its notification is delivered. */
@@ -48,6 +50,8 @@ export interface FileScore {
   expiry_ts: number;
   score: number;
   errors: number;
+  /** The analysis failed in part; a cache hit says so again. */
+  incomplete?: boolean;
   sid: string;
   time: number;
 }

@@ -31,6 +31,13 @@ export interface SubmissionRecord {
   verdict: { malicious: string[]; non_malicious: string[] };
   from_archive: boolean;
   scan_key: string | null;
+  /**
+   * The analysis failed in part (an analyser failed on a submitted file, or every analyser failed), so the
+   * score is not a verdict: never report such a submission as clean. Not in Assemblyline's model; its clients
+   * ignore the fields.
+   */
+  incomplete?: boolean;
+  incomplete_reasons?: string[];
 }
 
 export function newSubmission(opts: {
