@@ -8,14 +8,23 @@
 // different limits thus share warm workers instead of retiring each other's.
 //
 // Workers are forked when first needed. One that dies or is killed because of a task is replaced at once (when
-// there is room), so the next task does not pay the start-up.
+// there is room and memory), so the next task does not pay the start-up. One idle for `idleWorkerMs` is stopped:
+// a worker keeps what its tasks grew (WebAssembly memories never shrink), and an idle server should give it back.
+//
+// Memory ceiling: the resident memory of this process and of every worker is sampled together. Above the
+// high-water mark queued tasks wait (unless nothing is running, so the queue always moves); above the ceiling
+// the worker with the most resident memory is stopped and its task ends as a recoverable out-of-memory, which
+// the dispatcher retries like any recoverable failure, once memory has come down.
 
 import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { isoDate } from '../util/time.js';
 import { MIN_MEMORY_MB } from './manifest.js';
+import { memoryLimits, sampleMemory, type MemoryLimits, type MemorySample } from './memory.js';
 import type { PoolOptions, PoolStats, RunOutcome, RunRequest } from './types.js';
 import { WorkerProcess } from './worker.js';
+
+const MiB = 1024 * 1024;
 
 type Job = { req: RunRequest; memoryMb: number; priority: number; seq: number; resolve: (o: RunOutcome) => void };
 
@@ -33,7 +42,15 @@ export class ServicePool {
   private readonly lostWorkers = new WeakSet<WorkerProcess>();
   private seq = 0;
   private closed = false;
-  private counts = { spawned: 0, replaced: 0, recycled: 0, startMsTotal: 0, started: 0, lastStartMs: null as number | null };
+  private counts = { spawned: 0, replaced: 0, recycled: 0, startMsTotal: 0, started: 0, lastStartMs: null as number | null, ceilingStops: 0, idleRetired: 0 };
+  private readonly limits: MemoryLimits | null;
+  private readonly idleWorkerMs: number;
+  private readonly sampleMs: number;
+  private lastSample: MemorySample<WorkerProcess> | null = null;
+  private peakMb = 0;
+  /** Samples memory and retires idle workers while any worker is alive. */
+  private housekeeping: NodeJS.Timeout | null = null;
+  private sampling = false;
   private outcomes: PoolStats['outcomes'] = { ok: 0, timeout: 0, crash: 0, oom: 0, exception: 0, 'invalid-output': 0 };
 
   constructor(private readonly opts: PoolOptions = {}) {
@@ -45,6 +62,10 @@ export class ServicePool {
     if (!(Number.isSafeInteger(this.defaultMemoryMb) && this.defaultMemoryMb >= MIN_MEMORY_MB)) {
       throw new RangeError(`defaultMemoryMb must be an integer of at least ${MIN_MEMORY_MB}`);
     }
+    this.idleWorkerMs = opts.idleWorkerMs ?? 60_000;
+    this.sampleMs = opts.memorySampleMs ?? 200;
+    const ceiling = opts.memoryCeilingMb ?? 0;
+    this.limits = ceiling > 0 ? memoryLimits(ceiling, opts.memoryHighWaterMb, process.memoryUsage.rss() / MiB, MIN_MEMORY_MB) : null;
   }
 
   /**
@@ -65,7 +86,8 @@ export class ServicePool {
             : null;
     if (problem) return Promise.reject(new TypeError(problem));
     return new Promise((resolve) => {
-      const job: Job = { req, memoryMb, priority: req.priority ?? 0, seq: this.seq++, resolve };
+      // What a task may use is bounded by what the server leaves of the ceiling, whatever its manifest asks.
+      const job: Job = { req, memoryMb: Math.min(memoryMb, this.limits?.taskCapMb ?? memoryMb), priority: req.priority ?? 0, seq: this.seq++, resolve };
       // Kept sorted by priority (descending), then arrival; new jobs usually belong at the end.
       let i = this.queue.length;
       while (i > 0 && this.queue[i - 1].priority < job.priority) i--;
@@ -92,12 +114,24 @@ export class ServicePool {
       recycled,
       startMs: { last: lastStartMs, mean: started ? startMsTotal / started : null },
       outcomes: { ...this.outcomes },
+      memory: this.memoryStats(),
+      ceilingStops: this.counts.ceilingStops,
+      idleRetired: this.counts.idleRetired,
     };
+  }
+
+  private memoryStats(): PoolStats['memory'] {
+    if (!this.limits) return null;
+    const s = this.lastSample;
+    const mainMb = s?.mainMb ?? process.memoryUsage.rss() / MiB;
+    const totalMb = s?.totalMb ?? mainMb;
+    return { ...this.limits, mainMb, workersMb: totalMb - mainMb, totalMb, peakMb: Math.max(this.peakMb, totalMb) };
   }
 
   /** Kills every worker and ends queued and running tasks as recoverable crashes. */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopHousekeeping();
     const now = isoDate();
     for (const job of this.queue.splice(0)) {
       job.resolve({ ok: false, kind: 'crash', message: 'the service pool was closed', recoverable: true, started: now, completed: now });
@@ -113,9 +147,11 @@ export class ServicePool {
     const idle = new Map<number, WorkerProcess[]>();
     const starting = new Map<number, number>();
     let live = 0;
+    let busy = 0;
     for (const w of this.workers) {
       if (w.state === 'dead') continue;
       live++;
+      if (w.state === 'busy') busy++;
       if (w.state === 'idle') idle.set(w.memoryMb, [...(idle.get(w.memoryMb) ?? []), w]);
       if (w.state === 'starting') starting.set(w.memoryMb, (starting.get(w.memoryMb) ?? 0) + 1);
     }
@@ -124,11 +160,14 @@ export class ServicePool {
     for (let i = 0; i < this.queue.length; i++) {
       const job = this.queue[i];
       this.largestClass = Math.max(this.largestClass, job.memoryMb);
+      // Over the high-water mark the queue waits for the running tasks (a sample below the mark resumes it).
+      if (busy > 0 && this.memoryHigh()) break;
       const cls = fitting(idle, job.memoryMb).find((c) => (idle.get(c)?.length ?? 0) > 0);
       const w = cls === undefined ? undefined : idle.get(cls)!.pop();
       if (w) {
         this.queue.splice(i--, 1);
         this.dispatch(w, job);
+        busy++;
         continue;
       }
       // A worker that can run it is on its way; the job waits for it (it is picked up when it reports ready).
@@ -157,6 +196,7 @@ export class ServicePool {
     const w = new WorkerProcess({ memoryMb, rssCheckMs: this.rssCheckMs, startTimeoutMs: this.startTimeoutMs, env, logger, niceness });
     this.workers.add(w);
     this.counts.spawned++;
+    this.startHousekeeping();
     w.ready.then(
       () => {
         this.counts.started++;
@@ -200,7 +240,77 @@ export class ServicePool {
     // Replaced right away so the next task of this class finds a warm worker.
     let live = 0;
     for (const x of this.workers) if (x.state !== 'dead') live++;
-    if (live < this.size) this.spawn(w.memoryMb);
+    // Not while memory is short: the worker may have been stopped to make room.
+    if (live < this.size && !this.memoryHigh()) this.spawn(w.memoryMb);
+  }
+
+  /** The last sample is above the high-water mark. */
+  private memoryHigh(): boolean {
+    return this.limits !== null && this.lastSample !== null && this.lastSample.totalMb > this.limits.highWaterMb;
+  }
+
+  private startHousekeeping(): void {
+    if (this.housekeeping || (!this.limits && !this.idleWorkerMs)) return;
+    const every = this.limits ? this.sampleMs : Math.min(this.sampleMs * 5, this.idleWorkerMs);
+    this.housekeeping = setInterval(() => void this.tick(), every);
+    // Housekeeping alone must not keep the process alive.
+    this.housekeeping.unref();
+  }
+
+  private stopHousekeeping(): void {
+    if (this.housekeeping) clearInterval(this.housekeeping);
+    this.housekeeping = null;
+    this.lastSample = null;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.sampling || this.closed) return;
+    if (this.workers.size === 0 && this.queue.length === 0) return this.stopHousekeeping();
+    this.sampling = true;
+    try {
+      if (this.limits) {
+        const sample = await sampleMemory([...this.workers].filter((w) => w.state !== 'dead'));
+        if (this.closed) return;
+        this.lastSample = sample;
+        this.peakMb = Math.max(this.peakMb, sample.totalMb);
+        this.enforceCeiling(sample, this.limits);
+      }
+      this.retireIdle();
+      this.pump(); // tasks held back start once memory is below the mark
+    } finally {
+      this.sampling = false;
+    }
+  }
+
+  /** Above the ceiling, the worker with the most resident memory goes (its task may be retried later). */
+  private enforceCeiling(sample: MemorySample<WorkerProcess>, limits: MemoryLimits): void {
+    if (sample.totalMb <= limits.ceilingMb) return;
+    let largest: WorkerProcess | undefined;
+    let largestMb = 0;
+    for (const [w, mb] of sample.workers) {
+      if (w.state !== 'dead' && mb > largestMb) [largest, largestMb] = [w, mb];
+    }
+    if (!largest) return; // the server alone: nothing here can help, and no task starts while it lasts but one
+    this.counts.ceilingStops++;
+    const total = Math.round(sample.totalMb);
+    this.opts.logger?.warn({ pid: largest.pid, rssMb: Math.round(largestMb), totalMb: total, ceilingMb: limits.ceilingMb }, 'memory ceiling reached; stopping the largest worker');
+    if (largest.state !== 'busy') return largest.retire('memory ceiling');
+    // A task that alone needs more than the server leaves of the ceiling would fail again: that one is final.
+    const alone = largestMb > limits.taskCapMb;
+    const message = alone
+      ? `resident memory ${Math.round(largestMb)} MiB exceeded the ${limits.taskCapMb} MiB a task may use under the ${limits.ceilingMb} MiB memory ceiling`
+      : `stopped to keep the server and its workers under the ${limits.ceilingMb} MiB memory ceiling (${total} MiB in all, ${Math.round(largestMb)} MiB in this worker)`;
+    largest.kill('memory ceiling', { kind: 'oom', message, recoverable: !alone });
+  }
+
+  private retireIdle(): void {
+    if (!this.idleWorkerMs) return;
+    const now = performance.now();
+    for (const w of this.workers) {
+      if (w.state !== 'idle' || now - w.idleSince < this.idleWorkerMs) continue;
+      this.counts.idleRetired++;
+      w.retire(`idle for ${Math.round((now - w.idleSince) / 1000)} s`);
+    }
   }
 
   private onExit(w: WorkerProcess): void {

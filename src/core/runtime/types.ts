@@ -56,6 +56,20 @@ export interface PoolOptions {
    * the ingest path responsive while analysers use every core. Default 10.
    */
   niceness?: number;
+  /**
+   * Resident memory the host process and its workers may use together, MiB (read from /proc, so Linux only);
+   * 0 or absent: no ceiling. Above the high-water mark no new task starts while another one runs; above the
+   * ceiling the worker with the most resident memory is stopped, and its task fails as a recoverable
+   * out-of-memory (the caller may retry it once memory is back). A task is never allowed more than the ceiling
+   * less the host's own memory when the pool was made, whatever it asks for.
+   */
+  memoryCeilingMb?: number;
+  /** Default: 85% of the ceiling. */
+  memoryHighWaterMb?: number;
+  /** How often the total is sampled while workers are alive, ms. Default 200. */
+  memorySampleMs?: number;
+  /** A worker idle this long is stopped and forked again when needed, so idle memory goes back; 0 keeps them. Default 60000. */
+  idleWorkerMs?: number;
 }
 
 export interface PoolStats {
@@ -75,4 +89,20 @@ export interface PoolStats {
   /** Milliseconds from fork to ready: the last and the mean. */
   startMs: { last: number | null; mean: number | null };
   outcomes: Record<'ok' | FailureKind, number>;
+  /** The last sample of resident memory, MiB, when a ceiling is set. */
+  memory: {
+    ceilingMb: number;
+    highWaterMb: number;
+    /** The most a single task is allowed. */
+    taskCapMb: number;
+    mainMb: number;
+    workersMb: number;
+    totalMb: number;
+    /** The highest total sampled. */
+    peakMb: number;
+  } | null;
+  /** Workers stopped because the total passed the ceiling. */
+  ceilingStops: number;
+  /** Workers stopped after idling for `idleWorkerMs`. */
+  idleRetired: number;
 }

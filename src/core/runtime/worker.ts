@@ -4,10 +4,9 @@
 
 import { siblingEntry } from '../util/entry.js';
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { readFile } from 'node:fs/promises';
 import { isoDate } from '../util/time.js';
+import { PROC_AVAILABLE, readRss } from './memory.js';
 import { checkOutput } from './output.js';
 import { parseWorkerMessage, type HostMessage, type WorkerMessage } from './protocol.js';
 import type { ServiceOutput } from '../../services/service.js';
@@ -15,8 +14,6 @@ import type { FailureKind, RunOutcome, RunRequest, RuntimeLogger } from './types
 
 const { path: ENTRY, execArgv: EXEC_ARGV } = siblingEntry(import.meta.url, 'worker-main');
 
-/** Where the host can read a child's resident memory without the child's help (Linux). */
-const PROC_AVAILABLE = existsSync('/proc/self/status');
 const STDERR_TAIL = 8192;
 const HEAP_OOM_RE = /JavaScript heap out of memory|Reached heap limit|Allocation failed - process out of memory/;
 
@@ -58,6 +55,8 @@ export class WorkerProcess {
   retired = false;
   /** Set, before `exited` resolves, when the worker never became ready. */
   startError: Error | null = null;
+  /** When it last became idle (performance.now()), for retiring workers nobody needs. */
+  idleSince = 0;
 
   private readonly child: ChildProcess;
   private readonly forkedAt = performance.now();
@@ -163,7 +162,7 @@ export class WorkerProcess {
         const poll = setInterval(() => {
           if (reading || t.settled) return;
           reading = true;
-          this.readRss()
+          readRss(this.child.pid)
             .then((rss) => this.checkRss(t, rss))
             .finally(() => (reading = false));
         }, this.opts.rssCheckMs);
@@ -193,6 +192,7 @@ export class WorkerProcess {
 
   private becomeIdle(): void {
     this.state = 'idle';
+    this.idleSince = performance.now();
     this.setRef(false);
   }
 
@@ -230,16 +230,6 @@ export class WorkerProcess {
       this.child.send(msg, (err) => err && onError(err));
     } catch (err) {
       onError(err instanceof Error ? err : new Error(String(err)));
-    }
-  }
-
-  private async readRss(): Promise<number> {
-    try {
-      const status = await readFile(`/proc/${this.child.pid}/status`, 'utf8');
-      const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-      return m ? Number(m[1]) * 1024 : 0;
-    } catch {
-      return 0;
     }
   }
 

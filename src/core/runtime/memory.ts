@@ -1,0 +1,102 @@
+// Resident memory of the server and its analyser workers together, sampled from outside the workers (Linux
+// /proc), against a ceiling. The pool decides what to do with a sample (hold tasks back, stop a worker); this
+// module only measures, so the policy stays in one place.
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+
+const MiB = 1024 * 1024;
+
+/** Where the host can read a child's resident memory without the child's help. */
+export const PROC_AVAILABLE = existsSync('/proc/self/status');
+
+/** Resident memory of a process in bytes (VmRSS); 0 when it cannot be read (gone, or no /proc). */
+export async function readRss(pid: number | undefined): Promise<number> {
+  if (pid === undefined || !PROC_AVAILABLE) return 0;
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The children of a process (every thread's), from /proc; [] when it cannot be read. */
+async function childrenOf(pid: number): Promise<number[]> {
+  try {
+    const tasks = await readdir(`/proc/${pid}/task`);
+    const lists = await Promise.all(tasks.map((t) => readFile(`/proc/${pid}/task/${t}/children`, 'utf8').catch(() => '')));
+    return lists.flatMap((l) => l.split(' ').filter(Boolean).map(Number));
+  } catch {
+    return [];
+  }
+}
+
+/** Every descendant of this process (analyser workers, file describers, whatever they started) → its parent. */
+async function descendants(): Promise<Map<number, number>> {
+  const parents = new Map<number, number>();
+  let level = [process.pid];
+  while (level.length) {
+    const next: number[] = [];
+    await Promise.all(
+      level.map(async (parent) => {
+        for (const c of await childrenOf(parent)) {
+          if (parents.has(c)) continue;
+          parents.set(c, parent);
+          next.push(c);
+        }
+      }),
+    );
+    level = next;
+  }
+  return parents;
+}
+
+export interface MemorySample<W> {
+  /** The server process itself, MiB. */
+  mainMb: number;
+  /** Each live worker with what it started, MiB. */
+  workers: Map<W, number>;
+  /** The server and all its descendants (the workers and anything else it started), MiB. */
+  totalMb: number;
+}
+
+/** Samples the server process, all its descendants, and the workers `live` names among them. */
+export async function sampleMemory<W extends { pid: number | undefined }>(live: W[]): Promise<MemorySample<W>> {
+  const mainMb = process.memoryUsage.rss() / MiB;
+  const parents = PROC_AVAILABLE ? await descendants() : new Map<number, number>();
+  const byPid = new Map(live.filter((w) => w.pid !== undefined).map((w) => [w.pid!, w]));
+  const workers = new Map<W, number>(live.map((w) => [w, 0]));
+  let totalMb = mainMb;
+  await Promise.all(
+    [...parents.keys()].map(async (pid) => {
+      const mb = (await readRss(pid)) / MiB;
+      totalMb += mb;
+      // Charged to the worker it descends from, if any: stopping that worker stops its whole process group.
+      let p: number | undefined = pid;
+      while (p !== undefined && !byPid.has(p)) p = parents.get(p);
+      const w = p === undefined ? undefined : byPid.get(p);
+      if (w) workers.set(w, workers.get(w)! + mb);
+    }),
+  );
+  return { mainMb, workers, totalMb };
+}
+
+export interface MemoryLimits {
+  /** Resident memory the server and its workers may use together, MiB. */
+  ceilingMb: number;
+  /** Above this no new task starts while another is running, MiB. */
+  highWaterMb: number;
+  /** The most one task may be allowed: the ceiling less what the server itself used when the pool started. */
+  taskCapMb: number;
+}
+
+/**
+ * The limits that follow from a ceiling. The high-water mark leaves room for the tasks already running to grow
+ * before the ceiling is reached; a single task is never allowed more than the server leaves of the ceiling.
+ */
+export function memoryLimits(ceilingMb: number, highWaterMb: number | undefined, mainMb: number, minTaskMb: number): MemoryLimits {
+  const high = highWaterMb ?? Math.floor(ceilingMb * 0.85);
+  if (!(Number.isFinite(high) && high > 0 && high <= ceilingMb)) throw new RangeError('the memory high-water mark must be positive and at most the ceiling');
+  const taskCapMb = Math.max(minTaskMb, Math.floor((ceilingMb - mainMb) / 16) * 16);
+  return { ceilingMb, highWaterMb: high, taskCapMb };
+}
