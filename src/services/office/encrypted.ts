@@ -29,6 +29,27 @@ function hasFilepass(b: Buffer): boolean {
   return false;
 }
 
+/** MS-OFFCRYPTO 2.3.4.10: an agile spin count "MUST NOT be greater than 10,000,000"; Office writes 100,000. */
+export const MAX_SPIN_COUNT = 10_000_000;
+
+/**
+ * Why an encrypted OOXML document is not worth trying passwords on, or undefined. Agile encryption hashes the
+ * password as many times as the document's spinCount says, and the decryption library takes any count: a
+ * forged one of billions would hold the analyser on the first password for hours.
+ */
+export function keyDerivationProblem(doc: OleDoc): string | undefined {
+  const info = doc.get('EncryptionInfo')?.content;
+  if (!info) return undefined;
+  // Every spinCount attribute, however quoted or written: the library reads them with an XML parser.
+  for (const m of info.toString('latin1').matchAll(/spinCount\s*=\s*(["'])([^"']*)\1/g)) {
+    const n = Number(m[2]);
+    if (!(Number.isInteger(n) && n >= 0 && n <= MAX_SPIN_COUNT)) {
+      return `the key derivation asks for ${m[2].slice(0, 40)} hashing rounds, beyond the ${MAX_SPIN_COUNT} the format allows`;
+    }
+  }
+  return undefined;
+}
+
 export interface Decrypted {
   password: string;
   data: Buffer;

@@ -2,7 +2,7 @@
 // packages, nested Office documents, OOXML packages), DDE fields in Word text and XLM macro sheets.
 import * as CFB from 'cfb';
 import { ddeSection, wordStreamDde } from './dde.js';
-import { encryptionKind, tryDecrypt } from './encrypted.js';
+import { encryptionKind, keyDerivationProblem, tryDecrypt } from './encrypted.js';
 import { HEUR } from './manifest.js';
 import type { MacroFindings } from './macros.js';
 import { displayName, openOle, type OleDoc, type OleEntry } from './ole.js';
@@ -37,7 +37,7 @@ export async function analyseOle(buf: Buffer, report: Report, opts: OleOptions, 
   metadata(doc, report);
 
   const kind = encryptionKind(doc);
-  if (kind) await decrypt(buf, kind, report, opts);
+  if (kind) await decrypt(buf, kind, report, opts, keyDerivationProblem(doc));
 
   const findings = await reportVbaProjects(readVbaProjects(doc), report, where);
   opts.signal.throwIfAborted();
@@ -81,7 +81,15 @@ function metadata(doc: OleDoc, report: Report): void {
   });
 }
 
-async function decrypt(buf: Buffer, kind: string, report: Report, opts: OleOptions): Promise<void> {
+async function decrypt(buf: Buffer, kind: string, report: Report, opts: OleOptions, refused: string | undefined): Promise<void> {
+  if (refused) {
+    report.partial = true;
+    report.add({
+      title: 'Encrypted document: passwords not tried', bodyFormat: 'KEY_VALUE',
+      body: { encryption: kind, reason: refused }, heuristic: { id: HEUR.MALFORMED },
+    });
+    return;
+  }
   const r = await tryDecrypt(buf, opts.passwords, opts.signal);
   if ('data' in r) {
     const ext = kind === 'ooxml' ? (isZip(r.data) ? 'zip' : 'bin') : kind;
