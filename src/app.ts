@@ -70,6 +70,7 @@ export async function openCore(config: AssayConfig): Promise<Core> {
     maxFileSize: config.submission.maxFileSize,
     defaultClassification: UNRESTRICTED,
     defaultTtlDays: config.submission.dtl,
+    describeIdleMs: config.services.workerIdleSeconds * 1000,
   });
   return {
     storage,

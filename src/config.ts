@@ -82,6 +82,13 @@ export interface AssayConfig {
     workers: number | null;
     /** Memory ceiling of a worker when the manifest names none, MiB. */
     defaultMemoryMb: number;
+    /**
+     * Resident memory of the server and its workers together, MiB; 0 for none. Near it new analyses wait; past
+     * it the largest worker is stopped (its task is retried). No task is allowed more than the server leaves.
+     */
+    memoryCeilingMb: number;
+    /** Analyser workers and file describers idle this long are stopped (started again when needed), s. */
+    workerIdleSeconds: number;
     /** Per-service configuration by service name, over the manifest's defaults (e.g. URLDownload's allow-list). */
     config: Record<string, Record<string, unknown>>;
   };
@@ -164,7 +171,7 @@ export function defaultConfig(): AssayConfig {
       tos: null,
     },
     system: { organisation: 'ACME', type: 'production' },
-    services: { builtin: true, paths: [], workers: null, defaultMemoryMb: 1024, config: {} },
+    services: { builtin: true, paths: [], workers: null, defaultMemoryMb: 1024, memoryCeilingMb: 1024, workerIdleSeconds: 60, config: {} },
     lists: { tagSafelist: DEFAULT_TAG_SAFELIST },
     search: { maxRows: 10_000, maxOffset: 10_000_000, maxQueryLength: 1024 * 1024, maxQueryClauses: 512, maxQueryDepth: 64, maxTermLength: 10_000, maxQueryExpansion: 4096 },
     ingester: { maxInflight: 64, samplingAt: { low: 10_000_000, medium: 2_000_000, high: 1_000_000, critical: 500_000 } },
@@ -199,6 +206,7 @@ export const ENV_VARS: Array<{ name: string; path: string; kind: 'string' | 'int
   { name: 'ASSAY_LOG_LEVEL', path: 'server.logLevel', kind: 'string', help: 'log level (fatal..trace)' },
   { name: 'ASSAY_MAX_FILE_SIZE', path: 'submission.maxFileSize', kind: 'int', help: 'largest file accepted, bytes' },
   { name: 'ASSAY_MAX_EXTRACTED_BYTES', path: 'submission.maxExtractedBytes', kind: 'int', help: 'bytes of extracted files per submission' },
+  { name: 'ASSAY_MEMORY_CEILING_MB', path: 'services.memoryCeilingMb', kind: 'int', help: 'memory of the server and its workers together, MiB (0: none)' },
   { name: 'ASSAY_SESSION_DURATION', path: 'auth.sessionDurationSeconds', kind: 'int', help: 'session idle lifetime, s' },
 ];
 

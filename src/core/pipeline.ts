@@ -75,7 +75,14 @@ export async function openPipeline(config: AssayConfig, storage: Storage, intake
   }
   // Analysers parse hostile input: they get no credentials from this process's environment.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^ASSAY_ADMIN_|SECRET|PASSWORD|TOKEN|APIKEY/i.test(k)));
-  const pool = new ServicePool({ size: config.services.workers ?? undefined, defaultMemoryMb: config.services.defaultMemoryMb, logger: log, env });
+  const pool = new ServicePool({
+    size: config.services.workers ?? undefined,
+    defaultMemoryMb: config.services.defaultMemoryMb,
+    memoryCeilingMb: config.services.memoryCeilingMb,
+    idleWorkerMs: config.services.workerIdleSeconds * 1000,
+    logger: log,
+    env,
+  });
   const dispatcher = new Dispatcher(
     ds,
     registry,

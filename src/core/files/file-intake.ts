@@ -37,6 +37,8 @@ export interface FileIntakeOptions {
   maxFileSize: number;
   defaultClassification: string;
   defaultTtlDays: number;
+  /** File describers (child processes) without work for this long are stopped, ms (default 60 s). */
+  describeIdleMs?: number;
 }
 
 export const fileTooBig = (size: number, max: number) => new AssayError(413, `File too big to be scanned (${size} > ${max}).`, {});
@@ -63,9 +65,9 @@ export class FileIntake {
     this.files = ds.collection<FileRecord>('file');
   }
 
-  /** Hash and identify a local file without storing anything (in worker threads, started on first use). */
+  /** Hash and identify a local file without storing anything (in child processes, started on first use). */
   describe(path: string, name?: string): Promise<FileFacts> {
-    return (this.describer ??= new DescribePool()).describe(path, name);
+    return (this.describer ??= new DescribePool(undefined, undefined, this.opts.describeIdleMs)).describe(path, name);
   }
 
   async close(): Promise<void> {

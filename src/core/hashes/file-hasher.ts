@@ -157,6 +157,12 @@ export interface HashFileOptions {
   chunkSize?: number;
   /** Stops reading (rejecting with the signal's reason) once aborted. */
   signal?: AbortSignal;
+  /**
+   * Two buffers of at least `chunkSize` bytes to read into, for a caller hashing one file after another: every
+   * file otherwise allocates its own, and a busy thread's discarded buffers pile up outside the heap until a
+   * collection. They must not be used by anything else until the call settles.
+   */
+  buffers?: [Buffer, Buffer];
 }
 
 /**
@@ -176,8 +182,9 @@ export async function hashFile(path: string, opts: HashFileOptions = {}): Promis
     const hasher = new FileHasher({ headerSize: opts.headerSize, expectedSize: regular ? st.size : undefined });
     // Never more than the file needs, so small files cost small buffers.
     const bufSize = regular ? Math.max(1, Math.min(chunkSize, st.size)) : chunkSize;
-    let current = Buffer.allocUnsafe(bufSize);
-    let spare = Buffer.allocUnsafe(bufSize);
+    const given = opts.buffers && opts.buffers[0].length >= bufSize && opts.buffers[1].length >= bufSize;
+    let current = given ? opts.buffers![0].subarray(0, bufSize) : Buffer.allocUnsafe(bufSize);
+    let spare = given ? opts.buffers![1].subarray(0, bufSize) : Buffer.allocUnsafe(bufSize);
     let remaining = regular ? st.size : Infinity;
     const readInto = (buf: Buffer) =>
       remaining > 0 ? fh.read(buf, 0, Math.min(buf.length, remaining), null) : Promise.resolve({ bytesRead: 0 });
