@@ -62,6 +62,8 @@ export interface Identifier {
 }
 
 const EMPTY: IdentifyResult = Object.freeze({ type: 'empty', magic: 'empty', mime: 'application/x-empty' });
+/** A trap in WebAssembly code (absent from the TypeScript libraries this project compiles with). */
+const WasmRuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError: new () => Error } }).WebAssembly.RuntimeError;
 /** What a file libmagic trapped on is described as: data it could not name. */
 const UNDESCRIBED = Object.freeze({ magic: 'data', mime: 'application/octet-stream' });
 
@@ -108,7 +110,7 @@ export async function createIdentifier(opts: IdentifierOptions = {}): Promise<Id
     try {
       return { magic: libmagic.describer.detect(head), mime: libmagic.mimer.detect(head) };
     } catch (err) {
-      if (!(err instanceof WebAssembly.RuntimeError)) throw err;
+      if (!(err instanceof WasmRuntimeError)) throw err;
       libmagic = undefined;
       reload();
       return { ...UNDESCRIBED };
