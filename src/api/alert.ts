@@ -35,8 +35,10 @@ function timeWindow(q: Q): { filter?: Filter; tcStart?: string } {
   if (startArg && !tcStart) throw badRequest(`Invalid tc_start: ${startArg}`);
   if (!tc) return tcStart ? { filter: { op: 'range', field: 'reporting_ts', lte: tcStart }, tcStart } : {};
   const span = durationMs(tc);
-  if (span === null) throw badRequest(`Invalid time constraint: ${tc}`);
-  return { filter: { op: 'range', field: 'reporting_ts', gte: isoDate(Date.parse(tcStart!) - span), lte: tcStart }, tcStart };
+  const from = Date.parse(tcStart!) - (span ?? Number.NaN);
+  // A span reaching past the first representable date is as unreadable as a malformed one.
+  if (!Number.isFinite(new Date(from).getTime())) throw badRequest(`Invalid time constraint: ${tc}`);
+  return { filter: { op: 'range', field: 'reporting_ts', gte: isoDate(from), lte: tcStart }, tcStart };
 }
 
 function actorOf(req: FastifyRequest): Actor {

@@ -118,7 +118,13 @@ export function installBodyParsers(app: FastifyInstance, limits: { maxJsonDepth:
   // A route with a body schema validates an absent body as an empty object, so a missing field is reported
   // as such instead of "body must be object".
   app.addHook('preValidation', async (req) => {
-    if (req.body === undefined && req.routeOptions.schema?.body) req.body = {};
+    if (!req.routeOptions.schema?.body || req.routeOptions.config?.rawBody) return;
+    // A route that describes a JSON body gets bytes or a form only when the content type says it is not
+    // JSON; say so, rather than report the fields the bytes do not have.
+    if (Buffer.isBuffer(req.body) || (req.body === undefined && req.isMultipart())) {
+      throw new AssayError(400, `This API takes a JSON body (Content-Type: application/json), not ${req.headers['content-type']?.split(';')[0] || 'an untyped one'}`);
+    }
+    if (req.body === undefined) req.body = {};
   });
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body: Buffer, done) => done(null, body));

@@ -50,7 +50,7 @@ export function describeRequestError(fe: FastifyError, cfg: AssayConfig): [numbe
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return [400, 'The request body does not have the length its Content-Length header announces'];
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return [415, `Unsupported content type: ${fe.message}`];
+      return [415, 'The Content-Type header names a media type this API does not take'];
     case 'FST_ERR_CTP_INVALID_TYPE':
     case 'FST_ERR_CTP_EMPTY_TYPE':
       return [400, 'The Content-Type header is not valid'];

@@ -88,6 +88,8 @@ export async function readSubmissionRequest(
           await fh?.close();
         }
         if (part.file.truncated) throw new AssayError(413, fileTooLargeMessage(maxFileSize), {});
+        // One byte over is read whole (the cut is one byte further): the same answer, with the size.
+        if (size > maxFileSize) throw new AssayError(413, fileTooLargeMessage(maxFileSize, size), {});
         const bytes = fh ? undefined : Buffer.concat(chunks, size);
         if (bytes) upload.bytes = bytes;
         upload.digest = { sha256: hash.digest('hex'), size, head: head ?? bytes!.subarray(0, 64) };

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { publicUser, type NewUser } from '../core/auth/accounts.js';
 import { rolesForUser } from '../core/auth/roles.js';
+import { requestMetadata } from '../core/submission/metadata.js';
 import { profileParams, SUBMISSION_PROFILES } from '../core/submission/params.js';
 import { badRequest, forbidden, notFound } from '../core/errors.js';
 import { USER_COLLECTION_FIELDS } from './fields.js';
@@ -32,6 +33,8 @@ const UserBody = Type.Object(
   { additionalProperties: true },
 );
 type UserBodyT = Omit<Partial<NewUser>, 'password' | 'uname'> & { password?: string; new_pass?: string; apikeys?: unknown };
+
+const isPlainObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // Fields a user may change on their own account; everything else needs administration.
 const SELF_EDITABLE = new Set(['name', 'email', 'new_pass', 'new_pass_confirm', 'password', 'uname', 'avatar']);
@@ -187,8 +190,18 @@ export default async function userRoutes(app: FastifyInstance, ctx: AppContext):
     },
     async (req, res) => {
       const uname = otherUser(req, (req.params as { username: string }).username, 'set settings');
-      if (!(await accounts.getUser(uname))) throw notFound(`User ${uname} does not exists`, { success: false });
-      await ctx.settings.save(uname, req.body as Record<string, unknown>);
+      const user = await accounts.getUser(uname);
+      if (!user) throw notFound(`User ${uname} does not exists`, { success: false });
+      const body = { ...(req.body as Record<string, unknown>) };
+      // Default metadata joins every submission of the user and saved profiles become their params: both are
+      // held to the rules a submission is, now rather than at each later submission.
+      if ('default_metadata' in body) body.default_metadata = requestMetadata(body.default_metadata, ctx.submitOptions('submit').metadata, 'default_metadata');
+      if (isPlainObject(body.submission_profiles)) {
+        const profiles = body.submission_profiles as Record<string, Record<string, unknown>>;
+        const submitter = { ...user, roles: rolesForUser(user.type, user.roles), profiles };
+        for (const name of Object.keys(profiles)) if (isPlainObject(profiles[name])) profileParams(name, submitter, { ttl: ctx.config.submission.dtl });
+      }
+      await ctx.settings.save(uname, body);
       return reply(res, { success: true });
     },
   );

@@ -130,7 +130,9 @@ export function prepareItem(kind: ListKind, raw: unknown, now = new Date()): { i
   if (typeof type !== 'string' || !(itemTypes(kind) as string[]).includes(type)) throw badRequest(`Invalid ${kind} type: ${String(type)}`);
   const stamp = now.toISOString();
   const dtl = raw.dtl === undefined || raw.dtl === null ? 0 : Number(raw.dtl);
-  if (!Number.isFinite(dtl) || dtl < 0) throw badRequest('dtl must be a number of days');
+  // The expiry must be a date JavaScript can hold (about 100 million days from 1970).
+  const latest = Math.floor((8.64e15 - now.getTime()) / 86_400_000);
+  if (!Number.isFinite(dtl) || dtl < 0 || dtl > latest) throw badRequest(`dtl must be a number of days from 0 (no expiry) to ${latest}`);
   const item: ListItem = {
     added: stamp,
     updated: stamp,

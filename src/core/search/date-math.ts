@@ -78,7 +78,8 @@ export function resolveDateMath(expr: string, roundUp = false, now = Date.now())
     add(anchor, 1, rounded ?? 'd');
     anchor.setTime(anchor.getTime() - 1);
   }
-  return isoDate(anchor);
+  // A day that does not exist (2024-13-45) or arithmetic past the last representable date is not a date.
+  return Number.isNaN(anchor.getTime()) ? null : isoDate(anchor);
 }
 
 /** A duration such as `1d`, `12h`, `30m` (the alert list's `tc`), in milliseconds; null when unreadable. */
@@ -87,5 +88,5 @@ export function durationMs(s: string): number | null {
   if (!m) return null;
   const d = new Date(0);
   add(d, Number(m[1]), m[2]!);
-  return d.getTime();
+  return Number.isNaN(d.getTime()) ? null : d.getTime();
 }

@@ -129,7 +129,10 @@ export class SignatureStore {
   }
 
   async addUpdate(input: SignatureInput, dedupName = true): Promise<{ success: boolean; id: string }> {
-    if (!input || typeof input !== 'object' || !input.type || !input.name || !input.data || !input.source) {
+    // Assemblyline's wording; the fields also become keys and file names, so they must be text.
+    const text = (v: unknown) => typeof v === 'string' && v.length > 0;
+    if (!input || typeof input !== 'object' || !text(input.type) || !text(input.name) || !text(input.data) || !text(input.source) ||
+        (input.signature_id !== undefined && !text(input.signature_id))) {
       throw badRequest('Signature id, name, type and data are mandatory fields.');
     }
     const sig = input as SignatureInput & { name: string; type: string; data: string; source: string };

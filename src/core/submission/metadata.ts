@@ -22,25 +22,25 @@ const kindOf = (v: unknown) => (Array.isArray(v) ? 'a list' : v === null ? 'null
  * Flatten `input` into `out` with dotted keys. Recursion follows nested objects only and stops at
  * `limits.maxDepth`, the same limit every JSON body is held to, so it cannot run out of stack.
  */
-function flatten(input: Plain, limits: MetadataLimits, strict: boolean, out: Record<string, string>, prefix: string, depth: number): void {
-  if (depth > limits.maxDepth) throw badRequest(tooDeepMessage('metadata', limits.maxDepth), {});
+function flatten(input: Plain, limits: MetadataLimits, strict: boolean, out: Record<string, string>, prefix: string, depth: number, name = 'metadata'): void {
+  if (depth > limits.maxDepth) throw badRequest(tooDeepMessage(name, limits.maxDepth), {});
   for (const [k, v] of Object.entries(input)) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (isPlain(v)) {
-      flatten(v, limits, strict, out, key, depth + 1);
+      flatten(v, limits, strict, out, key, depth + 1, name);
       continue;
     }
     if (v === null || v === undefined) continue;
     let value: string;
     if (typeof v === 'string') value = v;
     else if (typeof v === 'number' || typeof v === 'boolean') value = String(v);
-    else if (strict) throw badRequest(`metadata.${key} is ${kindOf(v)}: metadata values must be strings, numbers or booleans`, {});
+    else if (strict) throw badRequest(`${name}.${key} is ${kindOf(v)}: metadata values must be strings, numbers or booleans`, {});
     else if (tooDeep(v, limits.maxDepth - depth)) continue;
     else value = JSON.stringify(v);
     if (value.length > limits.maxValueLength) {
       if (!strict) continue;
       throw badRequest(
-        `metadata.${key} is ${value.length} characters long, more than the ${limits.maxValueLength} allowed (submission.maxMetadataLength)`,
+        `${name}.${key} is ${value.length} characters long, more than the ${limits.maxValueLength} allowed (submission.maxMetadataLength)`,
         {},
       );
     }
@@ -48,20 +48,23 @@ function flatten(input: Plain, limits: MetadataLimits, strict: boolean, out: Rec
   }
 }
 
-function checkSize(out: Record<string, string>, limits: MetadataLimits): void {
+function checkSize(out: Record<string, string>, limits: MetadataLimits, name = 'metadata'): void {
   const bytes = Buffer.byteLength(JSON.stringify(out));
   if (bytes > limits.maxBytes) {
-    throw badRequest(`metadata is ${bytes} bytes, more than the ${limits.maxBytes} allowed (submission.maxMetadataBytes)`, {});
+    throw badRequest(`${name} is ${bytes} bytes, more than the ${limits.maxBytes} allowed (submission.maxMetadataBytes)`, {});
   }
 }
 
-/** The `metadata` of an ingest or submit request, flattened and checked; absent or null is empty. */
-export function requestMetadata(input: unknown, limits: MetadataLimits): Record<string, string> {
+/**
+ * The `metadata` of an ingest or submit request (or a user's default metadata, named `name` in messages),
+ * flattened and checked; absent or null is empty.
+ */
+export function requestMetadata(input: unknown, limits: MetadataLimits, name = 'metadata'): Record<string, string> {
   if (input === undefined || input === null) return {};
-  if (!isPlain(input)) throw badRequest(`metadata must be an object of key/value pairs, not ${kindOf(input)}`, {});
+  if (!isPlain(input)) throw badRequest(`${name} must be an object of key/value pairs, not ${kindOf(input)}`, {});
   const out: Record<string, string> = {};
-  flatten(input, limits, true, out, '', 1);
-  checkSize(out, limits);
+  flatten(input, limits, true, out, '', 1, name);
+  checkSize(out, limits, name);
   return out;
 }
 
