@@ -118,7 +118,7 @@ describe('heuristic statistics', () => {
     assert.equal(r.status, 200, r.raw.toString());
     const stats = r.body.api_response as Array<Record<string, unknown>>;
     const byId = new Map(stats.map((x) => [x.heur_id, x]));
-    assert.deepEqual([...byId.keys()], ['SCORER.1', 'SCORER.2', 'SCORER.3', 'SIGMA.1'], 'the whole catalogue, sorted');
+    assert.deepEqual([...byId.keys()], ['DISPATCHER.1', 'SCORER.1', 'SCORER.2', 'SCORER.3', 'SIGMA.1'], 'the whole catalogue, the dispatcher heuristic included, sorted');
     const evil = byId.get('SCORER.1')!;
     assert.deepEqual({ count: evil.count, min: evil.min, avg: evil.avg, max: evil.max, sum: evil.sum, name: evil.name }, { count: 1, min: 1000, avg: 1000, max: 1000, sum: 1000, name: 'Evil marker' });
     assert.match(String(evil.first_hit), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
