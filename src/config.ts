@@ -247,6 +247,23 @@ export interface LoadOptions {
 }
 
 /**
+ * Limits other limits rely on, refused at start-up when out of range rather than failing requests later:
+ * request JSON is walked by recursion and stored in SQLite (which refuses documents nested 1000 deep), the
+ * query parser recurses once per level of nesting, and every field comparison of a query is a bound SQL value
+ * (SQLite takes 32766 per statement, some comparisons take two).
+ */
+function checkSafetyLimits(cfg: AssayConfig): void {
+  const ranges: Array<[string, number, number, number]> = [
+    ['server.maxJsonDepth', cfg.server.maxJsonDepth, 1, 500],
+    ['search.maxQueryDepth', cfg.search.maxQueryDepth, 1, 500],
+    ['search.maxQueryExpansion', cfg.search.maxQueryExpansion, 1, 16_000],
+  ];
+  for (const [name, value, min, max] of ranges) {
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+}
+
+/**
  * Resolve the effective configuration. The config file is `--config`, else `ASSAY_CONFIG`, else
  * `<dataDir>/config.json` when present.
  */
@@ -273,5 +290,6 @@ export function loadConfig(opts: LoadOptions = {}): AssayConfig {
   cfg = deepMerge(cfg, fromEnv);
   cfg = deepMerge(cfg, opts.overrides);
   cfg.dataDir = resolve(cfg.dataDir);
+  checkSafetyLimits(cfg);
   return cfg;
 }

@@ -2,6 +2,7 @@
 // depth, metadata shape and size, base64, URL schemes, file parts, file size.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../src/config.js';
 import { multipart, rawRequest } from '../helpers/raw.js';
 import { adminHeaders, call, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -154,5 +155,16 @@ describe('input limits are configurable', () => {
     const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, 'v']));
     assert.match((await post({ plaintext: 'x', metadata: many })).body.api_error_message, /more than the 100 allowed \(submission\.maxMetadataBytes\)/);
     assert.match((await post({ url: 'http://example.com/' })).body.api_error_message, /only https URLs are accepted/);
+  });
+});
+
+describe('limits other code relies on', () => {
+  it('are refused at start-up when out of their safe range', () => {
+    const load = (overrides: unknown) => () => loadConfig({ env: {}, configFile: undefined, overrides: { dataDir: '/nonexistent-assay', ...(overrides as object) } });
+    assert.throws(load({ server: { maxJsonDepth: 5000 } }), /server\.maxJsonDepth must be an integer from 1 to 500, got 5000/);
+    assert.throws(load({ server: { maxJsonDepth: 0 } }), /server\.maxJsonDepth/);
+    assert.throws(load({ search: { maxQueryDepth: 10_000 } }), /search\.maxQueryDepth/);
+    assert.throws(load({ search: { maxQueryExpansion: 100_000 } }), /search\.maxQueryExpansion must be an integer from 1 to 16000/);
+    assert.equal(load({ server: { maxJsonDepth: 500 } })().server.maxJsonDepth, 500);
   });
 });

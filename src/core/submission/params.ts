@@ -89,7 +89,11 @@ export function defaultParams(classification: string, ttl: number): SubmissionPa
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Merge `over` into `base` recursively; the result keeps only keys SubmissionParams knows. */
+/**
+ * Merge `over` into `base` recursively; the result keeps only keys SubmissionParams knows. The recursion
+ * follows the defaults' own objects (`services`), never the request's, so its depth is fixed whatever the
+ * request nests; service_spec is taken whole, its nesting bounded by server.maxJsonDepth at intake.
+ */
 function mergeKnown(base: Plain, over: Plain, path = 'params'): Plain {
   const out: Plain = { ...base };
   for (const [k, v] of Object.entries(over)) {
