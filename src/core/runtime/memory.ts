@@ -1,8 +1,8 @@
 // Resident memory of the server and its analyser workers together, sampled from outside the workers (Linux
 // /proc), against a ceiling. The pool decides what to do with a sample (hold tasks back, stop a worker); this
 // module only measures, so the policy stays in one place.
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 const MiB = 1024 * 1024;
 
@@ -20,32 +20,50 @@ export async function readRss(pid: number | undefined): Promise<number> {
   }
 }
 
-/** The children of a process (every thread's), from /proc; [] when it cannot be read. */
-async function childrenOf(pid: number): Promise<number[]> {
+// The sampler reads /proc synchronously: it lives in memory (no disk behind it), a read takes microseconds, and
+// a few of them cost far less than as many trips through the thread pool, several times a second.
+
+/**
+ * The children a process started from its main thread, where Node (libuv) starts them: reading every thread's
+ * list would cost ten times as much for the same answer. [] when it cannot be read.
+ */
+function childrenOf(pid: number): number[] | null {
   try {
-    const tasks = await readdir(`/proc/${pid}/task`);
-    const lists = await Promise.all(tasks.map((t) => readFile(`/proc/${pid}/task/${t}/children`, 'utf8').catch(() => '')));
-    return lists.flatMap((l) => l.split(' ').filter(Boolean).map(Number));
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
   } catch {
-    return [];
+    return null;
   }
 }
 
-/** Every descendant of this process (analyser workers, file describers, whatever they started) → its parent. */
-async function descendants(): Promise<Map<number, number>> {
+function rssMbSync(pid: number): number {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Every descendant of this process (analyser workers, file describers, whatever they started) → its parent; just
+ * the `known` children where the kernel keeps no lists of children.
+ */
+function descendants(known: number[]): Map<number, number> {
   const parents = new Map<number, number>();
+  if (childrenOf(process.pid) === null) {
+    for (const pid of known) parents.set(pid, process.pid);
+    return parents;
+  }
   let level = [process.pid];
   while (level.length) {
     const next: number[] = [];
-    await Promise.all(
-      level.map(async (parent) => {
-        for (const c of await childrenOf(parent)) {
-          if (parents.has(c)) continue;
-          parents.set(c, parent);
-          next.push(c);
-        }
-      }),
-    );
+    for (const parent of level) {
+      for (const c of childrenOf(parent) ?? []) {
+        if (parents.has(c)) continue;
+        parents.set(c, parent);
+        next.push(c);
+      }
+    }
     level = next;
   }
   return parents;
@@ -61,23 +79,21 @@ export interface MemorySample<W> {
 }
 
 /** Samples the server process, all its descendants, and the workers `live` names among them. */
-export async function sampleMemory<W extends { pid: number | undefined }>(live: W[]): Promise<MemorySample<W>> {
+export function sampleMemory<W extends { pid: number | undefined }>(live: W[]): MemorySample<W> {
   const mainMb = process.memoryUsage.rss() / MiB;
-  const parents = PROC_AVAILABLE ? await descendants() : new Map<number, number>();
   const byPid = new Map(live.filter((w) => w.pid !== undefined).map((w) => [w.pid!, w]));
+  const parents = PROC_AVAILABLE ? descendants([...byPid.keys()]) : new Map<number, number>();
   const workers = new Map<W, number>(live.map((w) => [w, 0]));
   let totalMb = mainMb;
-  await Promise.all(
-    [...parents.keys()].map(async (pid) => {
-      const mb = (await readRss(pid)) / MiB;
-      totalMb += mb;
-      // Charged to the worker it descends from, if any: stopping that worker stops its whole process group.
-      let p: number | undefined = pid;
-      while (p !== undefined && !byPid.has(p)) p = parents.get(p);
-      const w = p === undefined ? undefined : byPid.get(p);
-      if (w) workers.set(w, workers.get(w)! + mb);
-    }),
-  );
+  for (const pid of parents.keys()) {
+    const mb = rssMbSync(pid);
+    totalMb += mb;
+    // Charged to the worker it descends from, if any: stopping that worker stops its whole process group.
+    let p: number | undefined = pid;
+    while (p !== undefined && !byPid.has(p)) p = parents.get(p);
+    const w = p === undefined ? undefined : byPid.get(p);
+    if (w) workers.set(w, workers.get(w)! + mb);
+  }
   return { mainMb, workers, totalMb };
 }
 

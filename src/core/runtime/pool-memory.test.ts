@@ -125,6 +125,22 @@ describe('ServicePool memory ceiling', { skip: process.platform !== 'linux' && '
     }
   });
 
+  it('charges a task on a worker that earlier tasks grew past its limit with what it adds', async () => {
+    const pool = new ServicePool({ size: 1, rssCheckMs: 20 });
+    try {
+      assert.ok((await pool.run(await request('hold-memory-service', { mb: 192, holdMs: 300, keep: true }))).ok);
+      // The worker now holds well over 128 MiB that is not the next task's.
+      const small = await pool.run(await request('slow-service', { sleepMs: 300 }, { memoryMb: 128 }));
+      assert.ok(small.ok, JSON.stringify(small));
+      // Past its limit in what it adds, it is stopped as before.
+      const o = await pool.run(await request('native-oom-service', { chunkMb: 8, maxMb: 1024 }, { memoryMb: 128 }));
+      assert.ok(!o.ok && o.kind === 'oom' && !o.recoverable, JSON.stringify(o));
+      assert.match(o.message, /grew by \d+ MiB \(to \d+ MiB\), more than the 128 MiB limit/);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('stops workers that stay idle, and forks again when work comes', async () => {
     const pool = new ServicePool({ size: 2, idleWorkerMs: 300 });
     try {

@@ -50,7 +50,6 @@ export class ServicePool {
   private peakMb = 0;
   /** Samples memory and retires idle workers while any worker is alive. */
   private housekeeping: NodeJS.Timeout | null = null;
-  private sampling = false;
   private outcomes: PoolStats['outcomes'] = { ok: 0, timeout: 0, crash: 0, oom: 0, exception: 0, 'invalid-output': 0 };
 
   constructor(private readonly opts: PoolOptions = {}) {
@@ -252,7 +251,7 @@ export class ServicePool {
   private startHousekeeping(): void {
     if (this.housekeeping || (!this.limits && !this.idleWorkerMs)) return;
     const every = this.limits ? this.sampleMs : Math.min(this.sampleMs * 5, this.idleWorkerMs);
-    this.housekeeping = setInterval(() => void this.tick(), every);
+    this.housekeeping = setInterval(() => this.tick(), every);
     // Housekeeping alone must not keep the process alive.
     this.housekeeping.unref();
   }
@@ -263,23 +262,18 @@ export class ServicePool {
     this.lastSample = null;
   }
 
-  private async tick(): Promise<void> {
-    if (this.sampling || this.closed) return;
+  private tick(): void {
+    if (this.closed) return;
     if (this.workers.size === 0 && this.queue.length === 0) return this.stopHousekeeping();
-    this.sampling = true;
-    try {
-      if (this.limits) {
-        const sample = await sampleMemory([...this.workers].filter((w) => w.state !== 'dead'));
-        if (this.closed) return;
-        this.lastSample = sample;
-        this.peakMb = Math.max(this.peakMb, sample.totalMb);
-        this.enforceCeiling(sample, this.limits);
-      }
-      this.retireIdle();
-      this.pump(); // tasks held back start once memory is below the mark
-    } finally {
-      this.sampling = false;
+    if (this.limits) {
+      const sample = sampleMemory([...this.workers].filter((w) => w.state !== 'dead'));
+      for (const [w, mb] of sample.workers) w.noteRss(mb * MiB);
+      this.lastSample = sample;
+      this.peakMb = Math.max(this.peakMb, sample.totalMb);
+      this.enforceCeiling(sample, this.limits);
     }
+    this.retireIdle();
+    this.pump(); // tasks held back start once memory is below the mark
   }
 
   /** Above the ceiling, the worker with the most resident memory goes (its task may be retried later). */

@@ -37,6 +37,8 @@ type InFlight = {
   timers: NodeJS.Timeout[];
   aborted: boolean;
   settled: boolean;
+  /** What the worker held when the task began (last reading), bytes. */
+  startRss: number;
 };
 
 let nextTaskId = 1;
@@ -135,6 +137,16 @@ export class WorkerProcess {
     return this.opts.memoryMb;
   }
 
+  /** Resident memory last seen (by the watchdog or the pool's sampler), MiB; 0 before any reading. */
+  get residentMb(): number {
+    return this.lastRss / 1048576;
+  }
+
+  /** A reading taken by someone else (the pool samples every worker). */
+  noteRss(bytes: number): void {
+    if (bytes > 0) this.lastRss = bytes;
+  }
+
   /** Runs one task; the worker must be idle. Always resolves. */
   run(req: RunRequest): Promise<RunOutcome> {
     if (this.state !== 'idle') throw new Error(`worker is ${this.state}`);
@@ -142,7 +154,7 @@ export class WorkerProcess {
     this.setRef(true);
     this.tasks++;
     return new Promise<RunOutcome>((resolve) => {
-      const t: InFlight = { id: nextTaskId++, req, started: isoDate(), resolve, timers: [], aborted: false, settled: false };
+      const t: InFlight = { id: nextTaskId++, req, started: isoDate(), resolve, timers: [], aborted: false, settled: false, startRss: this.lastRss };
       this.task = t;
       const limitMs = req.timeoutSeconds * 1000;
       // Cooperative services get a moment to return partial results before the hard kill.
@@ -237,8 +249,15 @@ export class WorkerProcess {
     this.lastRss = rss;
     // A task may declare a lower limit than the worker's heap ceiling; the lower one applies.
     const limitMb = Math.min(t.req.memoryMb ?? this.opts.memoryMb, this.opts.memoryMb);
-    if (rss > limitMb * 1024 * 1024 && !t.settled) {
-      const message = `resident memory ${Math.round(rss / 1048576)} MiB exceeded the ${limitMb} MiB limit`;
+    const limit = limitMb * 1024 * 1024;
+    // Workers are shared between services: one that other services' code and data already grew past this task's
+    // limit could not run it within that limit at all. Then the task is charged with what it adds, up to its limit.
+    const inherited = t.startRss > limit;
+    if (rss > (inherited ? t.startRss + limit : limit) && !t.settled) {
+      const mb = (b: number) => Math.round(b / 1048576);
+      const message = inherited
+        ? `resident memory grew by ${mb(rss - t.startRss)} MiB (to ${mb(rss)} MiB), more than the ${limitMb} MiB limit`
+        : `resident memory ${mb(rss)} MiB exceeded the ${limitMb} MiB limit`;
       this.failAndKill(t, { kind: 'oom', message, recoverable: false }, 'memory limit');
     }
   }
