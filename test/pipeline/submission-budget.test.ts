@@ -30,7 +30,7 @@ async function fanOut(fan: number, levels: number, leafBytes: number): Promise<B
 }
 
 async function nested(depth: number, name: string, data: Uint8Array): Promise<Buffer> {
-  let cur = Buffer.from(data);
+  let cur: Buffer = Buffer.from(data);
   let inner = name;
   for (let i = 0; i < depth; i++) {
     cur = await zip([[inner, cur]]);
@@ -98,7 +98,8 @@ describe('submission budget', () => {
     // The cut scores the submission suspicious, with a result naming the limit.
     assert.ok(first.max_score >= 300 && first.max_score < 700, `score ${first.max_score}`);
     const results = s.ctx.storage.datastore.collection<ResultRecord>('result');
-    const report = (await Promise.all(first.results.map((k: string) => results.get(k)))).find((r) => r?.response.service_name === 'Dispatcher');
+    const records = await Promise.all((first.results as string[]).map((k) => results.get(k)));
+    const report = records.find((r) => r?.response.service_name === 'Dispatcher');
     assert.ok(report, 'a Dispatcher result');
     assert.equal(report.sha256, first.files[0].sha256);
     assert.equal(report.result.sections[0]!.heuristic?.heur_id, 'DISPATCHER.1');
