@@ -34,7 +34,13 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     configFile: undefined,
     overrides: deepMerge(
       // Pipeline tests bring their own analysers, so their scores are known; built-in analysers have their own tests.
-      { dataDir, server: { host: '127.0.0.1', port: 0, http: !opts.https, logLevel: 'silent' }, services: { builtin: false } },
+      // No memory ceiling: this server shares its process with the test runner (and other test servers), whose
+      // memory the ceiling would count as the server's; test/pipeline/resource-bounds.test.ts runs one apart.
+      {
+        dataDir,
+        server: { host: '127.0.0.1', port: 0, http: !opts.https, logLevel: 'silent' },
+        services: { builtin: false, memoryCeilingMb: 0 },
+      },
       opts.config ?? {},
     ),
   });
