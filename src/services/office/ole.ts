@@ -2,6 +2,7 @@
 // their paths relative to the root, sizes as the directory declares them, and content as far as it could be
 // read (a damaged FAT leaves a stream shorter than its declared size; that is reported, not fatal).
 import * as CFB from 'cfb';
+import { loopingChain } from './fat-chains.js';
 
 export const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
@@ -36,6 +37,8 @@ const TYPES: Record<number, OleEntryType> = { 1: 'storage', 2: 'stream', 5: 'roo
 export function openOle(buf: Buffer): OleDoc {
   // cfb also reads zip files as containers: only hand it real compound files.
   if (!isOle(buf)) throw new Error('not a compound file (no OLE signature)');
+  const loop = loopingChain(buf);
+  if (loop) throw new Error(loop);
   const c = CFB.read(buf, { type: 'buffer' });
   const entries: OleEntry[] = [];
   let rootClsid: string | undefined;
