@@ -25,7 +25,7 @@ export async function readRss(pid: number | undefined): Promise<number> {
 
 /**
  * The children a process started from its main thread, where Node (libuv) starts them: reading every thread's
- * list would cost ten times as much for the same answer. [] when it cannot be read.
+ * list would cost ten times as much for the same answer. Null when the kernel does not keep these lists.
  */
 function childrenOf(pid: number): number[] | null {
   try {

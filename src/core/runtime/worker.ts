@@ -137,12 +137,7 @@ export class WorkerProcess {
     return this.opts.memoryMb;
   }
 
-  /** Resident memory last seen (by the watchdog or the pool's sampler), MiB; 0 before any reading. */
-  get residentMb(): number {
-    return this.lastRss / 1048576;
-  }
-
-  /** A reading taken by someone else (the pool samples every worker). */
+  /** A reading taken by someone else (the pool samples every worker): what the next task starts from. */
   noteRss(bytes: number): void {
     if (bytes > 0) this.lastRss = bytes;
   }
