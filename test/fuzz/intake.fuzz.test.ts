@@ -15,7 +15,8 @@ import { AssayError } from '../../src/core/errors.js';
 import type { FileIntake } from '../../src/core/files/file-intake.js';
 import { cartMetadata, requestMetadata } from '../../src/core/submission/metadata.js';
 import { initSubmission, type InitOptions } from '../../src/core/submission/init.js';
-import { defaultParams, profileParams, resolveParams, type Submitter } from '../../src/core/submission/params.js';
+import { defaultParams, profileParams, resolveParams, type SubmissionParams, type Submitter } from '../../src/core/submission/params.js';
+import { newSubmission } from '../../src/core/submission/record.js';
 import { expectControlled, FuzzInput, fuzzer, mutatedInput } from './harness.js';
 import { seed } from './seeds.js';
 
@@ -43,15 +44,19 @@ const deep = fc.tuple(fc.integer({ min: 1, max: 20_000 }), fc.constantFrom('{"a"
 
 const user: Submitter = { uname: 'alice', groups: ['USERS'], classification: 'TLP:C', roles: ['submission_customize', 'submission_create'] };
 
-function checkParams(p: Record<string, unknown>): void {
+/** The params have exactly the known fields with their types; `resolved` ones also build a submission record. */
+function checkParams(p: Record<string, unknown>, resolved: boolean): void {
   assert.equal(Object.getPrototypeOf(p), Object.prototype);
   assert.deepEqual(Object.keys(p).sort(), Object.keys(DEFAULTS).sort());
   for (const [k, v] of Object.entries(DEFAULTS)) {
     if (v === null) assert.ok(p[k] === null || typeof p[k] === 'string', `params.${k}`);
     else if (Array.isArray(v)) assert.ok(Array.isArray(p[k]), `params.${k}`);
+    else if (typeof v === 'number') assert.ok(Number.isSafeInteger(p[k]), `params.${k}`);
     else assert.equal(typeof p[k], typeof v, `params.${k}`);
   }
-  assert.ok(Number.isInteger(p.priority) && (p.priority as number) >= 0 && (p.priority as number) <= 1500);
+  if (!resolved) return;
+  assert.ok((p.priority as number) >= 0 && (p.priority as number) <= 1500, 'priority');
+  newSubmission({ sid: 'x', files: [], params: p as unknown as SubmissionParams, metadata: {} });
 }
 
 function checkMetadata(m: Record<string, string>): void {
@@ -120,13 +125,13 @@ describe('fuzz: submit and ingest intake', () => {
 
   property('params', fc.tuple(json, fc.option(fc.constantFrom('static', 'default', 'nope', '__proto__'), { nil: undefined })), ([params, profile]) => {
     try {
-      checkParams(resolveParams({ params, submission_profile: profile }, user, { ttl: 30, maxDtl: 7 }) as unknown as Record<string, unknown>);
+      checkParams(resolveParams({ params, submission_profile: profile }, user, { ttl: 30, maxDtl: 0 }) as unknown as Record<string, unknown>, true);
     } catch (e) {
       expectControlled(e, isClientError, 'resolveParams');
     }
     try {
       const saved = { ...user, profiles: { default: params as Record<string, unknown> } };
-      checkParams(profileParams(undefined, saved, { ttl: 30 }) as unknown as Record<string, unknown>);
+      checkParams(profileParams(undefined, saved, { ttl: 30 }) as unknown as Record<string, unknown>, false);
     } catch (e) {
       expectControlled(e, isClientError, 'profileParams');
     }
@@ -170,7 +175,7 @@ describe('fuzz: submit and ingest intake', () => {
     currentCart = cart;
     try {
       const init = await initSubmission({ data: data as Record<string, unknown> }, user, initOptions(endpoint));
-      checkParams(init.params as unknown as Record<string, unknown>);
+      checkParams(init.params as unknown as Record<string, unknown>, true);
       checkMetadata(init.metadata);
       assert.ok(init.file.name.length > 0);
     } catch (e) {

@@ -43,6 +43,9 @@ export interface SubmissionParams {
   use_archive_alternate_dtl: boolean;
 }
 
+/** Longest time to live a submission may ask for: centuries, far inside the dates an expiry can hold. */
+export const MAX_TTL_DAYS = 100_000;
+
 export const DEFAULT_SERVICE_SELECTION = ['Filtering', 'Antivirus', 'Static Analysis', 'Extraction', 'Networking'];
 
 /** Profiles offered to users who may not customise submissions (Assemblyline's defaults). */
@@ -121,7 +124,8 @@ function mergeKnown(base: Plain, over: Plain, path = 'params'): Plain {
       out[k] = v;
     } else if (typeof cur === 'number') {
       const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-      if (typeof n !== 'number' || !Number.isInteger(n)) throw badRequest(`${path}.${k} must be an integer`);
+      // Safe integers only: 1e300 is an integer to JavaScript, and no date or count survives it.
+      if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw badRequest(`${path}.${k} must be an integer`);
       out[k] = n;
     } else if (typeof cur === 'boolean') {
       if (typeof v !== 'boolean') throw badRequest(`${path}.${k} must be true or false`);
@@ -194,6 +198,9 @@ export function resolveParams(req: ParamsRequest, user: Submitter, opts: { ttl: 
   const merged = mergeKnown(base, requested) as unknown as SubmissionParams;
   merged.submitter = user.uname;
   if (typeof req.type === 'string' && req.type && !('type' in requested)) merged.type = req.type;
+  // Checked before the cap: a negative ttl would otherwise mean no expiry, past maxDtl, and a huge one an expiry
+  // date no Date can hold (the submission's record then failed to build).
+  if (merged.ttl < 0 || merged.ttl > MAX_TTL_DAYS) throw badRequest(`params.ttl must be between 0 (no expiry) and ${MAX_TTL_DAYS} days`);
   if (opts.maxDtl > 0) merged.ttl = merged.ttl !== 0 ? Math.min(merged.ttl, opts.maxDtl) : opts.maxDtl;
   if (merged.priority < 0 || merged.priority > 1500) throw badRequest('params.priority must be between 0 and 1500');
   return merged;
