@@ -5,8 +5,9 @@
 //   npm run fuzz -- --minutes 10 [--only pe,elf] [--seed 1234] [--case-scale 2]
 //
 // The budget is split evenly across the parsers, and within a parser across its properties. A parser whose
-// run outlives its budget by far is stopped and reported as a hang, with the input it was on. Inputs of
-// failures are kept in assay-fuzz-crashes/ of the system's temporary directory (or --crash-dir).
+// run outlives its budget by far is stopped and reported as a hang, and one whose process dies as a crash, each
+// with the input it was on. Inputs of failures are kept in assay-fuzz-crashes/ of the system's temporary
+// directory (or --crash-dir).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,17 +109,26 @@ for (const parser of parsers) {
   const executions = mine.reduce((n, t) => n + t.executions, 0);
   const failures = mine.reduce((n, t) => n + t.failures, 0);
   const seconds = Math.round((Date.now() - started) / 1000);
+  // A hang, or a process that died without reporting (V8 aborts on some allocations, and no test can catch
+  // that): the input it was on is the culprit.
+  const keep = (what) => {
+    const last = join(current, `${parser}.current`);
+    const kept = join(opts.crashDir, `${parser}-${what}-${seed}.bin`);
+    if (!existsSync(last)) return '';
+    writeFileSync(kept, readFileSync(last));
+    return ` (input kept as ${kept})`;
+  };
   let note = '';
+  let extra = 0;
   if (r.stopped) {
-    const hung = join(current, `${parser}.current`);
-    const kept = join(opts.crashDir, `${parser}-hang-${seed}.bin`);
-    if (existsSync(hung)) writeFileSync(kept, readFileSync(hung));
-    note = `stopped after ${seconds} s: an input never finished${existsSync(kept) ? ` (kept as ${kept})` : ''}`;
+    note = `stopped after ${seconds} s: an input never finished${keep('hang')}`;
+    extra = 1;
   } else if (r.code !== 0 && failures === 0) {
-    note = `exited with code ${r.code} before reporting`;
+    note = `the process died (exit code ${r.code}) before reporting${keep('crash')}`;
+    extra = 1;
   }
   const failed = failures > 0 || r.stopped || r.code !== 0;
-  results.push({ parser, executions, failures: failures + (r.stopped ? 1 : 0), note, failed });
+  results.push({ parser, executions, failures: failures + extra, note, failed });
   console.log(`${executions} executions, ${failures} failures${note ? `; ${note}` : ''} (${seconds} s)`);
   if (failed) {
     // The test runner's report names the property, the counterexample and the saved input.
