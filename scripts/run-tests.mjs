@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every *.test.ts file under src/ and test/ with node's test runner (TypeScript through tsx).
+// Runs every *.test.ts file under test/ with node's test runner (TypeScript through tsx).
 // Node 20's runner does not expand globs, so the file list is built here. Extra arguments pass through
 // (e.g. a file path to run one file, or --test-name-pattern).
 import { readdirSync, statSync } from 'node:fs';
@@ -21,7 +21,7 @@ function walk(dir, out) {
   return out;
 }
 
-const files = explicit.length ? explicit : [...walk(join(root, 'src'), []), ...walk(join(root, 'test'), [])].sort();
+const files = explicit.length ? explicit : walk(join(root, 'test'), []).sort();
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...flags, ...files],

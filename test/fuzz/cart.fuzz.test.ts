@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import fc from 'fast-check';
 import { CartFormatError, decodeCart, encodeCart, isCart, readCartMetadata } from '../../src/core/cart/index.js';
-import { sink } from '../../src/core/cart/test-support.js';
+import { sink } from '../core/cart/test-support.js';
 import { expectControlled, FuzzInput, fuzzer, mutatedInput, randomInput, type Seed } from './harness.js';
 import { seed } from './seeds.js';
 
