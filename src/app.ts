@@ -13,6 +13,7 @@ import { LoginThrottle } from './core/auth/throttle.js';
 import { UserSettingsStore } from './core/auth/user-settings.js';
 import { UNRESTRICTED } from './core/auth/accounts.js';
 import { FileIntake } from './core/files/file-intake.js';
+import type { Core } from './core/core.js';
 import { openPipeline } from './core/pipeline.js';
 import type { SubmissionRecord } from './core/submission/record.js';
 import { SubmissionViews } from './core/submission/views.js';
@@ -43,17 +44,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     },
     destination,
   );
-}
-
-export interface Core {
-  storage: Storage;
-  accounts: Accounts;
-  sessions: Sessions;
-  authenticator: Authenticator;
-  intake: FileIntake;
-  settings: UserSettingsStore;
-  tmpDir: string;
-  close(): Promise<void>;
 }
 
 /** Storage and the account services, without HTTP; the CLI's offline commands use this directly. */

@@ -11,7 +11,7 @@ import { buildFilter, SearchEngine } from '../core/search/engine.js';
 import { searchIndex } from '../core/search/indices.js';
 import type { Filter } from '../store/datastore.js';
 import { isoDate } from '../core/util/time.js';
-import { principalOf, type AppContext } from './context.js';
+import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, Success, reply } from './envelope.js';
 import { intArg, pageArgs, queryLimits, trackTotalHits } from './paging.js';
 import { readerOf } from '../core/submission/access.js';
@@ -46,7 +46,7 @@ function actorOf(req: FastifyRequest): Actor {
   return { entity_type: 'user', entity_id: u.uname, entity_name: u.name || u.uname };
 }
 
-export default async function alertRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function alertRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const alerts = ctx.storage.datastore.collection<AlertRecord>('alert');
   const engine = new SearchEngine(ctx.storage.datastore, queryLimits(ctx.config));
   const index = searchIndex('alert')!;

@@ -1,9 +1,8 @@
 // /api/v4/apikey/: create, list and delete API keys. A new key's secret is returned once, as "name:secret".
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { publicApikey } from '../core/auth/accounts.js';
 import { badRequest, notFound } from '../core/errors.js';
-import { principalOf, type AppContext } from './context.js';
+import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, Success, reply } from './envelope.js';
 import { AccessDenied } from './errors.js';
 import { APIKEY_COLLECTION_FIELDS } from './fields.js';
@@ -23,7 +22,7 @@ const AddBody = Type.Object(
 
 const KeyId = Type.Object({ key_id: Type.String({ minLength: 3 }) });
 
-export default async function apikeyRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function apikeyRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const { accounts } = ctx;
 
   app.get(

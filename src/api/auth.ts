@@ -1,7 +1,6 @@
 // /api/v4/auth/: the login exchange the Python client performs on connect, and logout.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from './context.js';
+import type { ApiApp, AppContext } from './context.js';
 import { Enveloped, Success, reply } from './envelope.js';
 
 const LoginBody = Type.Object(
@@ -21,7 +20,7 @@ export function sessionCookies(token: string, xsrf: string, secure: boolean): st
   return [`session=${token}; Path=/; HttpOnly; SameSite=Lax${s}`, `XSRF-TOKEN=${xsrf}; Path=/; SameSite=Lax${s}`];
 }
 
-export default async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function authRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const secure = !ctx.config.server.http;
 
   const login = async (body: Record<string, unknown> | undefined, req: { ip: string; headers: Record<string, unknown> }) => {

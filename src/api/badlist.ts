@@ -1,9 +1,8 @@
 // /api/v4/badlist/: hashes and tags known to be malicious, with their attribution, plus lookups of files that
 // are similar to badlisted ones by ssdeep or TLSH.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../core/errors.js';
-import type { AppContext } from './context.js';
+import type { ApiApp, AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { registerListRoutes } from './safelist.js';
 
@@ -16,7 +15,7 @@ function threshold(raw: string | undefined, min: number, max: number): number | 
   return n;
 }
 
-export default async function badlistRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function badlistRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const store = ctx.lists.badlist;
 
   // ssdeep digests are base64 and may contain '/', so the digest is the rest of the path.

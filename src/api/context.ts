@@ -1,5 +1,6 @@
 // What every route module receives, and the route options Assay adds to Fastify.
-import type { FastifyBaseLogger } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { AssayConfig } from '../config.js';
 import type { Principal } from '../core/auth/authenticator.js';
 import type { Role } from '../core/auth/roles.js';
@@ -14,7 +15,7 @@ import type { InitOptions } from '../core/submission/init.js';
 import type { SubmissionRecord } from '../core/submission/record.js';
 import type { SubmissionViews } from '../core/submission/views.js';
 import type { Collection } from '../store/datastore.js';
-import type { Core } from '../app.js';
+import type { Core } from '../core/core.js';
 
 /** The open storage and account services (see app.ts), plus the configuration and the analysis pipeline. */
 export interface AppContext extends Omit<Core, 'close'> {
@@ -32,6 +33,18 @@ export interface AppContext extends Omit<Core, 'close'> {
   submitOptions(endpoint: 'ingest' | 'submit'): InitOptions;
   logger: FastifyBaseLogger;
 }
+
+/**
+ * The Fastify instance route modules register on. With the TypeBox type provider, a route's schema types its
+ * handler's params, query and body, so handlers read checked values without casts.
+ */
+export type ApiApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression<RawServerDefault>,
+  RawReplyDefaultExpression<RawServerDefault>,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 /** Who may call a route. Every /api route must declare one. */
 export interface RouteAuth {

@@ -7,14 +7,14 @@ import type { ErrorRecord, ResultRecord } from '../core/results/model.js';
 import { fileResultsSummary } from '../core/results/summary.js';
 import { readerOf, type Reader } from '../core/submission/access.js';
 import type { Filter } from '../store/datastore.js';
-import { principalOf, type AppContext } from './context.js';
+import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { visibilityOf } from './visibility.js';
 
 const Sha = Type.String({ pattern: '^[0-9a-fA-F]{64}$' });
 const view = { auth: { roles: ['submission_view' as const] } };
 
-export default async function fileResultRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function fileResultRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const results = ctx.storage.datastore.collection<ResultRecord>('result');
   const errors = ctx.storage.datastore.collection<ErrorRecord>('error');
 

@@ -10,7 +10,7 @@ import type { FileRecord } from '../core/files/file-record.js';
 import { asciiView, hexBytes, hexdump, printableStrings, VIEW_MAX_BYTES } from '../core/files/views.js';
 import { writeProtectedZip } from '../core/zip/index.js';
 import { readerOf } from '../core/submission/access.js';
-import { principalOf, type AppContext } from './context.js';
+import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, Success, reply } from './envelope.js';
 import { visibilityOf } from './visibility.js';
 
@@ -24,7 +24,7 @@ function contentDisposition(name: string): string {
   return `attachment; filename=file.bin; filename*=UTF-8''${quoted}`;
 }
 
-export default async function fileRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function fileRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const files = ctx.intake.files;
   const { filestore } = ctx.storage;
   const visibility = visibilityOf(ctx);

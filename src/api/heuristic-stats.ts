@@ -1,10 +1,9 @@
 // /api/v4/heuristics/stats/: how often each heuristic fired and the scores of the results that raised it. The
 // static "stats" segment takes precedence over `/heuristics/:heur_id/` (service.ts) in the router.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { heuristicStats } from '../core/report/heuristic-stats.js';
 import type { HeuristicRecord, ResultRecord } from '../core/results/model.js';
-import type { AppContext } from './context.js';
+import type { ApiApp, AppContext } from './context.js';
 import { Enveloped, reply } from './envelope.js';
 
 const Stat = Type.Object({
@@ -20,7 +19,7 @@ const Stat = Type.Object({
   last_hit: Type.Union([Type.String(), Type.Null()]),
 });
 
-export default async function heuristicStatsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function heuristicStatsRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const heuristics = ctx.storage.datastore.collection<HeuristicRecord>('heuristic');
   const results = ctx.storage.datastore.collection<ResultRecord>('result');
   app.get(

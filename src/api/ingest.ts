@@ -1,12 +1,11 @@
 // /api/v4/ingest/: asynchronous submission with notification queues, the sensor path of Assemblyline.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../core/errors.js';
 import { countOutstanding } from '../core/ingest/outstanding.js';
 import { initSubmission } from '../core/submission/init.js';
 import { checkRequestFields } from '../core/submission/request-fields.js';
 import { isoDate } from '../core/util/time.js';
-import { principalOf, submitterOf, type AppContext } from './context.js';
+import { principalOf, submitterOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { readSubmissionRequest } from './upload.js';
 import { submitOptionsFor } from './visibility.js';
@@ -20,7 +19,7 @@ const INGEST_MAX_PRIORITY = 250;
 const DEFAULT_MAX_EXTRACTED = 100;
 const DEFAULT_MAX_SUPPLEMENTARY = 100;
 
-export default async function ingestRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function ingestRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   app.post(
     '/api/v4/ingest/',
     {

@@ -4,14 +4,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, forbidden, notFound } from '../core/errors.js';
 import { isWatchQueueId, TIMEOUT_MESSAGE } from '../core/dispatch/watch.js';
 import { canReadSubmission, readerOf } from '../core/submission/access.js';
-import { principalOf, type AppContext } from './context.js';
+import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 
 const view = { auth: { roles: ['submission_view' as const] } };
 const Wq = Type.Object({ wq_id: Type.String() });
 const Sid = Type.Object({ sid: Type.String() });
 
-export default async function liveRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function liveRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const wqOf = (req: { params: unknown }) => {
     const { wq_id } = req.params as { wq_id: string };
     if (!isWatchQueueId(wq_id)) throw badRequest('invalid watch queue', {});

@@ -11,7 +11,7 @@ import { canReadClassified, canReadSubmission, readerOf } from '../core/submissi
 import type { SubmissionRecord } from '../core/submission/record.js';
 import type { Principal } from '../core/auth/authenticator.js';
 import type { Filter } from '../store/datastore.js';
-import { principalOf, type AppContext } from './context.js';
+import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { visibilityOf } from './visibility.js';
 
 const Listed = Type.Optional(Type.Array(Type.String(), { description: 'repeatable' }));
@@ -30,7 +30,7 @@ function sendRecords(res: FastifyReply, name: string, records: unknown[]): Fasti
   return res.code(200).type('application/octet-stream').header('content-disposition', attachment(name)).header('content-length', body.length).send(body);
 }
 
-export default async function ontologyRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function ontologyRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const results = ctx.storage.datastore.collection<ResultRecord>('result');
   const heuristics = ctx.storage.datastore.collection<HeuristicRecord>('heuristic');
   const alerts = ctx.storage.datastore.collection<{ sid: string; ts?: string; classification?: string; metadata?: Record<string, string>; file?: { sha256?: string } }>('alert');

@@ -9,7 +9,7 @@ import type { ErrorRecord, ResultRecord } from '../core/results/model.js';
 import { SearchEngine } from '../core/search/engine.js';
 import { searchIndex } from '../core/search/indices.js';
 import { readerOf } from '../core/submission/access.js';
-import { principalOf, type AppContext } from './context.js';
+import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { pageArgs, queryLimits, trackTotalHits } from './paging.js';
 import { visibilityOf } from './visibility.js';
@@ -17,7 +17,7 @@ import { visibilityOf } from './visibility.js';
 const view = { auth: { roles: ['submission_view' as const] } };
 const keyOf = (req: { params: unknown }) => ((req.params as Record<string, string>)['*'] ?? '').replace(/\/+$/, '');
 
-export default async function resultRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function resultRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const results = ctx.storage.datastore.collection<ResultRecord>('result');
   const errors = ctx.storage.datastore.collection<ErrorRecord>('error');
   const errorSearch = new SearchEngine(ctx.storage.datastore, queryLimits(ctx.config));

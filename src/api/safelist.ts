@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, notFound } from '../core/errors.js';
 import { notFoundMessage, type ListCaller, type ListKind, type ListSync } from '../core/lists/index.js';
-import { principalOf, type AppContext } from './context.js';
+import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 
 const IdParams = Type.Object({ id: Type.String({ description: 'id of the item (its preferred hash)' }) });
@@ -99,6 +99,6 @@ export function registerListRoutes(app: FastifyInstance, lists: ListSync, kind: 
   );
 }
 
-export default async function safelistRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function safelistRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   registerListRoutes(app, ctx.lists, 'safelist');
 }

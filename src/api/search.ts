@@ -7,7 +7,7 @@ import { facet, fieldsOf, grouped, histogram, stats } from '../core/search/aggre
 import { SearchEngine, indexOrThrow } from '../core/search/engine.js';
 import { allIndices, type SearchIndex } from '../core/search/indices.js';
 import { badRequest } from '../core/errors.js';
-import { principalOf, type AppContext } from './context.js';
+import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { AccessDenied } from './errors.js';
 import { intArg, pageArgs, queryLimits, trackTotalHits } from './paging.js';
@@ -42,7 +42,7 @@ const FieldParams = Type.Object({ index: Type.String(), field: Type.String() });
 const loose = Type.Object({}, { additionalProperties: true });
 const any = { auth: { roles: [] } };
 
-export default async function searchRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function searchRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const engine = new SearchEngine(ctx.storage.datastore, queryLimits(ctx.config));
   const page = (args: Record<string, unknown>, rows: number) => pageArgs(args, ctx.config.search, rows);
 

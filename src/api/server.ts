@@ -25,15 +25,16 @@ import badlistRoutes from './badlist.js';
 import searchRoutes from './search.js';
 import workflowRoutes from './workflow.js';
 import multipart from '@fastify/multipart';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installAuthentication } from './authn.js';
 import { clientErrorHandler, frameworkErrorHandler } from './client-errors.js';
-import type { AppContext } from './context.js';
+import type { ApiApp, AppContext } from './context.js';
 import { installBodyParsers, installErrorHandling } from './errors.js';
 import { recordRoutes } from './route-table.js';
 import systemRoutes from './system.js';
 import userRoutes from './user.js';
 
-export type RouteModule = (app: FastifyInstance, ctx: AppContext) => Promise<void>;
+export type RouteModule = (app: ApiApp, ctx: AppContext) => Promise<void>;
 
 export const ROUTE_MODULES: RouteModule[] = [systemRoutes, authRoutes, userRoutes, apikeyRoutes, fileRoutes, ingestRoutes, submitRoutes, submissionRoutes, resultRoutes, serviceRoutes, fileResultRoutes, alertRoutes, liveRoutes, signatureRoutes, safelistRoutes, badlistRoutes, ontologyRoutes, submissionReportRoutes, heuristicStatsRoutes, searchRoutes, workflowRoutes];
 
@@ -94,6 +95,6 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
   });
   await app.register(swaggerUi, { routePrefix: '/help/api', uiConfig: { docExpansion: 'list', deepLinking: true } });
 
-  for (const mod of ROUTE_MODULES) await app.register(async (scope) => mod(scope, ctx));
+  for (const mod of ROUTE_MODULES) await app.register(async (scope) => mod(scope.withTypeProvider<TypeBoxTypeProvider>(), ctx));
   return app;
 }

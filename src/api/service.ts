@@ -1,7 +1,6 @@
 // /api/v4/service/, /api/v4/heuristics/ and /api/v4/help/: what analysers this deployment runs, their
 // heuristics, and the system settings and constants clients adapt to.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { CLASSIFICATION_DEFINITION } from '../core/classification.js';
 import { notFound } from '../core/errors.js';
 import type { RegisteredService } from '../core/dispatch/registry.js';
@@ -9,7 +8,7 @@ import { heuristicStat } from '../core/report/heuristic-stats.js';
 import type { HeuristicRecord, ResultRecord } from '../core/results/model.js';
 import { TAG_TYPE_LIST } from '../core/results/tags.js';
 import { SERVICE_CATEGORIES, SERVICE_STAGES } from '../services/service.js';
-import type { AppContext } from './context.js';
+import type { ApiApp, AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 
 const PRIORITIES = { low: [1, 100], medium: [101, 200], high: [201, 300], critical: [301, 400], 'user-low': [401, 500], 'user-medium': [501, 1000], 'user-high': [1001, 1500] };
@@ -41,7 +40,7 @@ export function serviceDocument(s: RegisteredService): Record<string, unknown> {
   };
 }
 
-export default async function serviceRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function serviceRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const services = () => ctx.registry.all().sort((a, b) => a.manifest.name.localeCompare(b.manifest.name));
   const heuristics = ctx.storage.datastore.collection<HeuristicRecord>('heuristic');
 

@@ -1,8 +1,7 @@
 // /api/v4/signature/: detection rules (YARA and others) as Assemblyline's signature API exposes them.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { rulesDir, SignatureStore, type SignatureInput } from '../core/signatures/store.js';
-import type { AppContext } from './context.js';
+import type { ApiApp, AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { parseListQuery } from './list-query.js';
 
@@ -11,7 +10,7 @@ const IdParams = Type.Object({ signature_id: Type.String() });
 const Dedup = Type.Object({ dedup_name: Type.Optional(Type.String()) });
 const isTrue = (v: string | undefined) => (v ?? 'true').toLowerCase() === 'true';
 
-export default async function signatureRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function signatureRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const store = new SignatureStore(ctx.storage.datastore);
   // Every change the API makes is written out for the YARA analyser, so the next scan uses it.
   app.addHook('onResponse', async (req, res) => {

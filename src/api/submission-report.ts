@@ -2,17 +2,16 @@
 // verdict, tags by kind, important files, promoted sections, file tree). Its static "report" segment takes
 // precedence over the `/submission/:sid/...` routes of submission.ts in the router.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { AssayError, forbidden, notFound } from '../core/errors.js';
 import { canReadSubmission, readerOf } from '../core/submission/access.js';
 import { loadReport } from '../core/report/load.js';
 import type { ResultRecord } from '../core/results/model.js';
-import { principalOf, type AppContext } from './context.js';
+import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 
 const flag = (v: string | undefined) => v !== undefined && ['', 'true'].includes(v.toLowerCase());
 
-export default async function submissionReportRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function submissionReportRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const stores = {
     results: ctx.storage.datastore.collection<ResultRecord>('result'),
     files: ctx.intake.files,

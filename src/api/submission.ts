@@ -1,13 +1,12 @@
 // /api/v4/submission/: submission records and their results, as the Python client reads them.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { badRequest, forbidden, notFound } from '../core/errors.js';
 import type { Principal } from '../core/auth/authenticator.js';
 import { accessFilter } from '../core/search/access.js';
 import { searchIndex } from '../core/search/indices.js';
 import { canReadSubmission, readerOf } from '../core/submission/access.js';
 import type { SubmissionRecord } from '../core/submission/record.js';
-import { principalOf, type AppContext } from './context.js';
+import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, Success, reply } from './envelope.js';
 import { pageArgs } from './paging.js';
 import { visibilityOf } from './visibility.js';
@@ -17,7 +16,7 @@ const FullTree = Type.Object({ get_full_tree: Type.Optional(Type.String({ descri
 const flag = (v: string | undefined) => v !== undefined && ['', 'true'].includes(v.toLowerCase());
 const view = { auth: { roles: ['submission_view' as const] } };
 
-export default async function submissionRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function submissionRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   /** The submission, if the caller may read it (see canReadSubmission). */
   const get = async (sid: string, req: { principal?: Principal }): Promise<SubmissionRecord> => {
     const sub = await ctx.submissions.get(sid);

@@ -1,19 +1,18 @@
 // /api/v4/submit/: synchronous-style submission. The submission is recorded and dispatched at once, and the
 // answer is its record (state "submitted"); clients poll /submission/is_completed/ or read it later.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { forbidden, notFound } from '../core/errors.js';
 import { canReadSubmission, readerOf } from '../core/submission/access.js';
 import { resolveParams } from '../core/submission/params.js';
 import { initSubmission } from '../core/submission/init.js';
 import { newSubmission } from '../core/submission/record.js';
 import { randomId } from '../core/util/ids.js';
-import { principalOf, submitterOf, type AppContext } from './context.js';
+import { principalOf, submitterOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { readSubmissionRequest } from './upload.js';
 import { submitOptionsFor, visibilityOf } from './visibility.js';
 
-export default async function submitRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function submitRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   /** Record a submission, then analyse it in the background; the answer is the record as submitted. */
   const start = async (sub: ReturnType<typeof newSubmission>, log: { error(o: unknown, m?: string): void }) => {
     await ctx.submissions.put(sub.sid, sub);
@@ -55,7 +54,7 @@ export default async function submitRoutes(app: FastifyInstance, ctx: AppContext
       config: { auth: { roles: ['submission_create'] } },
     },
     async (req, res) => {
-      const { sid } = req.params as { sid: string };
+      const { sid } = req.params;
       const old = await ctx.submissions.get(sid);
       if (!old) throw notFound(`Submission ${sid} does not exists.`, {});
       if (!canReadSubmission(readerOf(principalOf(req)), old)) throw forbidden('You are not allowed to view the data of this submission', {});
@@ -77,8 +76,8 @@ export default async function submitRoutes(app: FastifyInstance, ctx: AppContext
       config: { auth: { roles: ['submission_create'] } },
     },
     async (req, res) => {
-      const sha256 = (req.params as { sha256: string }).sha256.toLowerCase();
-      const q = req.query as { copy_sid?: string; name?: string };
+      const sha256 = req.params.sha256.toLowerCase();
+      const q = req.query;
       const p = principalOf(req);
       const info = await ctx.intake.files.get(sha256);
       const reader = readerOf(p);

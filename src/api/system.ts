@@ -1,11 +1,10 @@
 // API discovery and health: GET /api/ lists the API versions (the Python client checks for "v4" after
 // login); /healthz/live answers while the process runs, /healthz/ready once storage answers too.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from './context.js';
+import type { ApiApp, AppContext } from './context.js';
 import { Enveloped, reply } from './envelope.js';
 
-export default async function systemRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function systemRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   app.get(
     '/api/',
     {

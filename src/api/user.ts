@@ -1,6 +1,5 @@
 // /api/v4/user/: who am I, and account management (administrators manage everyone, users themselves).
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { publicUser, type NewUser } from '../core/auth/accounts.js';
 import { rolesForUser } from '../core/auth/roles.js';
 import { requestMetadata } from '../core/submission/metadata.js';
@@ -8,7 +7,7 @@ import { profileParams, SUBMISSION_PROFILES } from '../core/submission/params.js
 import { badRequest, forbidden, notFound } from '../core/errors.js';
 import { USER_COLLECTION_FIELDS } from './fields.js';
 import { assertSelfOrAdmin } from './authn.js';
-import { principalOf, type AppContext } from './context.js';
+import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, Success, reply } from './envelope.js';
 import { AccessDenied } from './errors.js';
 import { ListQuery, parseListQuery, parseSort } from './list-query.js';
@@ -39,7 +38,7 @@ const isPlainObject = (v: unknown) => typeof v === 'object' && v !== null && !Ar
 // Fields a user may change on their own account; everything else needs administration.
 const SELF_EDITABLE = new Set(['name', 'email', 'new_pass', 'new_pass_confirm', 'password', 'uname', 'avatar']);
 
-export default async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function userRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const { accounts } = ctx;
 
   app.get(

@@ -1,10 +1,9 @@
 // /api/v4/workflow/: saved alert queries that label, prioritise or set the status of matching alerts. New
 // alerts go through them as they are created; `run` applies one to the alerts that already exist.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { Workflows, workflowFromBody, type WorkflowRecord } from '../core/alerts/workflows.js';
 import { badRequest, notFound } from '../core/errors.js';
-import { principalOf, type AppContext } from './context.js';
+import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 
 const view = { auth: { roles: ['workflow_view' as const] } };
@@ -12,7 +11,7 @@ const manage = { auth: { roles: ['workflow_manage' as const] } };
 const Id = Type.Object({ workflow_id: Type.String({ minLength: 1, maxLength: 128 }) });
 const body = Type.Unsafe<unknown>({ description: 'workflow: {name, query, labels?, priority?, status?, description?, enabled?}' });
 
-export default async function workflowRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export default async function workflowRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const wfs = new Workflows(ctx.storage.datastore);
   const get = async (id: string): Promise<WorkflowRecord> => {
     const wf = await wfs.workflows.get(id);
