@@ -15,11 +15,13 @@ import { UNRESTRICTED } from './core/auth/accounts.js';
 import { FileIntake } from './core/files/file-intake.js';
 import type { Core } from './core/core.js';
 import { openPipeline } from './core/pipeline.js';
+import { SearchEngine } from './core/search/engine.js';
 import type { SubmissionRecord } from './core/submission/record.js';
 import { SubmissionViews } from './core/submission/views.js';
 import type { ErrorRecord, ResultRecord } from './core/results/model.js';
 import { openEmbeddedStorage, type Storage } from './store/index.js';
 import type { AppContext } from './api/context.js';
+import { queryLimits } from './api/paging.js';
 import { buildServer } from './api/server.js';
 import { loadOrCreateCertificate } from './api/tls.js';
 
@@ -118,6 +120,7 @@ export async function startServer(
       },
       { maxExtractionDepth: config.submission.maxExtractionDepth, verdicts: config.submission.verdicts },
     ),
+    search: new SearchEngine(core.storage.datastore, queryLimits(config)),
     submitOptions: (endpoint) => ({
       endpoint,
       intake: core.intake,

@@ -31,6 +31,12 @@ export interface AssayConfig {
      * request JSON recursively relies on it; SQLite refuses documents nested 1000 deep, so keep it well below.
      */
     maxJsonDepth: number;
+    /**
+     * Compare every answer serialised through its route's response schema with what the handler returned, and
+     * fail the request when a field was dropped or coerced. For development and test servers: it doubles the
+     * cost of serialising.
+     */
+    checkResponses: boolean;
   };
   dataDir: string;
   auth: {
@@ -136,6 +142,7 @@ export function defaultConfig(): AssayConfig {
       maxHeaderSize: 16 * 1024,
       maxParamLength: 1000,
       maxJsonDepth: 100,
+      checkResponses: false,
     },
     dataDir: './assay-data',
     auth: {

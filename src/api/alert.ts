@@ -7,13 +7,13 @@ import type { AlertRecord } from '../core/alerts/alerter.js';
 import { badRequest, forbidden, notFound } from '../core/errors.js';
 import { facet, grouped } from '../core/search/aggregations.js';
 import { resolveDateMath, durationMs } from '../core/search/date-math.js';
-import { buildFilter, SearchEngine } from '../core/search/engine.js';
+import { buildFilter } from '../core/search/engine.js';
 import { searchIndex } from '../core/search/indices.js';
 import type { Filter } from '../store/datastore.js';
 import { isoDate } from '../core/util/time.js';
 import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, Success, reply } from './envelope.js';
-import { intArg, pageArgs, queryLimits, trackTotalHits } from './paging.js';
+import { intArg, pageArgs, trackTotalHits } from './paging.js';
 import { readerOf } from '../core/submission/access.js';
 import { visibilityOf } from './visibility.js';
 
@@ -48,7 +48,7 @@ function actorOf(req: FastifyRequest): Actor {
 
 export default async function alertRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const alerts = ctx.storage.datastore.collection<AlertRecord>('alert');
-  const engine = new SearchEngine(ctx.storage.datastore, queryLimits(ctx.config));
+  const engine = ctx.search;
   const index = searchIndex('alert')!;
 
   /** The alerts a list or batch request selects: q, fq and the time window, within what the caller may see. */

@@ -11,6 +11,7 @@ import type { Ingester } from '../core/ingest/ingester.js';
 import type { IngestMessage } from '../core/ingest/message.js';
 import type { NotificationQueues } from '../core/ingest/notifications.js';
 import type { ListSync } from '../core/lists/sync.js';
+import type { SearchEngine } from '../core/search/engine.js';
 import type { InitOptions } from '../core/submission/init.js';
 import type { SubmissionRecord } from '../core/submission/record.js';
 import type { SubmissionViews } from '../core/submission/views.js';
@@ -29,6 +30,8 @@ export interface AppContext extends Omit<Core, 'close'> {
   lists: ListSync;
   submissions: Collection<SubmissionRecord>;
   views: SubmissionViews;
+  /** Lucene search over every index, with the deployment's query limits. */
+  search: SearchEngine;
   /** Options of the submission checks, for the ingest or the submit endpoint. */
   submitOptions(endpoint: 'ingest' | 'submit'): InitOptions;
   logger: FastifyBaseLogger;

@@ -6,12 +6,11 @@ import { forbidden, notFound } from '../core/errors.js';
 import { emptyResultFromKey, formatResult } from '../core/results/format.js';
 import { isEmptyResultKey } from '../core/results/keys.js';
 import type { ErrorRecord, ResultRecord } from '../core/results/model.js';
-import { SearchEngine } from '../core/search/engine.js';
 import { searchIndex } from '../core/search/indices.js';
 import { readerOf } from '../core/submission/access.js';
 import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
-import { pageArgs, queryLimits, trackTotalHits } from './paging.js';
+import { pageArgs, trackTotalHits } from './paging.js';
 import { visibilityOf } from './visibility.js';
 
 const view = { auth: { roles: ['submission_view' as const] } };
@@ -20,7 +19,7 @@ const keyOf = (req: { params: unknown }) => ((req.params as Record<string, strin
 export default async function resultRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const results = ctx.storage.datastore.collection<ResultRecord>('result');
   const errors = ctx.storage.datastore.collection<ErrorRecord>('error');
-  const errorSearch = new SearchEngine(ctx.storage.datastore, queryLimits(ctx.config));
+  const errorSearch = ctx.search;
   const visibility = visibilityOf(ctx);
   const result = async (key: string, req: FastifyRequest) => {
     // Assemblyline's answer to a result the caller may not see; missing ones are 404 as before.

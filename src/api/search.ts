@@ -4,13 +4,13 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { readerOf } from '../core/submission/access.js';
 import { facet, fieldsOf, grouped, histogram, stats } from '../core/search/aggregations.js';
-import { SearchEngine, indexOrThrow } from '../core/search/engine.js';
+import { indexOrThrow } from '../core/search/engine.js';
 import { allIndices, type SearchIndex } from '../core/search/indices.js';
 import { badRequest } from '../core/errors.js';
 import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 import { AccessDenied } from './errors.js';
-import { intArg, pageArgs, queryLimits, trackTotalHits } from './paging.js';
+import { intArg, pageArgs, trackTotalHits } from './paging.js';
 
 /** The index named in the path, if the caller holds the role it needs. */
 export function indexFor(req: FastifyRequest, name: string): SearchIndex {
@@ -43,7 +43,7 @@ const loose = Type.Object({}, { additionalProperties: true });
 const any = { auth: { roles: [] } };
 
 export default async function searchRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
-  const engine = new SearchEngine(ctx.storage.datastore, queryLimits(ctx.config));
+  const engine = ctx.search;
   const page = (args: Record<string, unknown>, rows: number) => pageArgs(args, ctx.config.search, rows);
 
   const run = async (req: FastifyRequest, args: Record<string, unknown>) => {

@@ -30,6 +30,7 @@ import { installAuthentication } from './authn.js';
 import { clientErrorHandler, frameworkErrorHandler } from './client-errors.js';
 import type { ApiApp, AppContext } from './context.js';
 import { installBodyParsers, installErrorHandling } from './errors.js';
+import { installResponseCheck } from './response-check.js';
 import { recordRoutes } from './route-table.js';
 import systemRoutes from './system.js';
 import userRoutes from './user.js';
@@ -61,6 +62,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
   }) as unknown as FastifyInstance;
 
   recordRoutes(app);
+  if (ctx.config.server.checkResponses) installResponseCheck(app);
   installErrorHandling(app, ctx);
   installBodyParsers(app, ctx.config.server);
   await app.register(cookie);

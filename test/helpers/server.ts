@@ -38,7 +38,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       // memory the ceiling would count as the server's; test/pipeline/resource-bounds.test.ts runs one apart.
       {
         dataDir,
-        server: { host: '127.0.0.1', port: 0, http: !opts.https, logLevel: 'silent' },
+        // Every answer is checked against its response schema: a field the schema would drop fails the test.
+        server: { host: '127.0.0.1', port: 0, http: !opts.https, logLevel: 'silent', checkResponses: true },
         services: { builtin: false, memoryCeilingMb: 0 },
       },
       opts.config ?? {},
