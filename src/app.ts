@@ -15,11 +15,10 @@ import { UNRESTRICTED } from './core/auth/accounts.js';
 import { FileIntake } from './core/files/file-intake.js';
 import type { Core } from './core/core.js';
 import { openPipeline } from './core/pipeline.js';
+import { analysisRecords } from './core/records.js';
 import { SearchEngine } from './core/search/engine.js';
-import type { SubmissionRecord } from './core/submission/record.js';
 import { SubmissionViews } from './core/submission/views.js';
-import type { ErrorRecord, ResultRecord } from './core/results/model.js';
-import { openEmbeddedStorage, type Storage } from './store/index.js';
+import { openEmbeddedStorage } from './store/index.js';
 import type { AppContext } from './api/context.js';
 import { queryLimits } from './api/paging.js';
 import { buildServer } from './api/server.js';
@@ -102,6 +101,7 @@ export async function startServer(
     ? undefined
     : await loadOrCreateCertificate(config.dataDir, config.ui.fqdn, config.server.cert, config.server.key);
   const pipeline = await openPipeline(config, core.storage, core.intake, core.tmpDir, logger);
+  const records = analysisRecords(core.storage.datastore);
   const ctx: AppContext = {
     config,
     ...core,
@@ -111,11 +111,11 @@ export async function startServer(
     ingester: pipeline.ingester,
     notifications: pipeline.notifications,
     lists: pipeline.lists,
-    submissions: core.storage.datastore.collection<SubmissionRecord>('submission'),
+    submissions: records.submissions,
     views: new SubmissionViews(
       {
-        results: core.storage.datastore.collection<ResultRecord>('result'),
-        errors: core.storage.datastore.collection<ErrorRecord>('error'),
+        results: records.results,
+        errors: records.errors,
         files: core.intake.files,
       },
       { maxExtractionDepth: config.submission.maxExtractionDepth, verdicts: config.submission.verdicts },

@@ -1,0 +1,24 @@
+// Typed handles on the collections the analysis records live in. Each collection's name and record type is spelled
+// here once; core services take the handles they own from this, never from the datastore by name.
+import type { Collection, Datastore } from '../store/datastore.js';
+import type { ErrorRecord, HeuristicRecord, ResultRecord } from './results/model.js';
+import type { SubmissionRecord } from './submission/record.js';
+
+export interface AnalysisRecords {
+  submissions: Collection<SubmissionRecord>;
+  results: Collection<ResultRecord>;
+  /** Keys of analyses that produced nothing: a cache hit without a stored result. */
+  emptyResults: Collection<Record<string, unknown>>;
+  errors: Collection<ErrorRecord>;
+  heuristics: Collection<HeuristicRecord>;
+}
+
+export function analysisRecords(ds: Datastore): AnalysisRecords {
+  return {
+    submissions: ds.collection<SubmissionRecord>('submission'),
+    results: ds.collection<ResultRecord>('result'),
+    emptyResults: ds.collection('emptyresult'),
+    errors: ds.collection<ErrorRecord>('error'),
+    heuristics: ds.collection<HeuristicRecord>('heuristic'),
+  };
+}
