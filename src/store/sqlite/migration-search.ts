@@ -2,7 +2,7 @@
 // term tables that triggers keep in step with the documents, so values inside arrays of objects (result tags,
 // heuristics, the files of a submission) are found through an index instead of unpacking every document.
 import type BetterSqlite3 from 'better-sqlite3';
-import { createCollectionTable } from './migrations.js';
+import { createCollectionTable } from './collection-table.js';
 
 type DB = BetterSqlite3.Database;
 

@@ -2,19 +2,10 @@
 // PRAGMA user_version; each step runs once, in order, inside a transaction. Never edit a released step:
 // add a new one.
 import type BetterSqlite3 from 'better-sqlite3';
-import { jsonPath } from './sql.js';
+import { createCollectionTable } from './collection-table.js';
 import { SEARCH_COMPOSITE_MIGRATION, SEARCH_MIGRATION } from './migration-search.js';
 
 type DB = BetterSqlite3.Database;
-
-/** A collection table: the key, the JSON document, and expression indexes on the named scalar fields. */
-export function createCollectionTable(db: DB, name: string, indexedFields: string[]): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS "c_${name}" (id TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT`);
-  for (const field of indexedFields) {
-    const ix = `ix_${name}_${field.replace(/\W/g, '_')}`;
-    db.exec(`CREATE INDEX IF NOT EXISTS "${ix}" ON "c_${name}" (json_extract(doc, '${jsonPath(field)}'))`);
-  }
-}
 
 export const MIGRATIONS: Array<{ version: number; description: string; up(db: DB): void }> = [
   {
