@@ -2,6 +2,8 @@
 // report (headers, sections, imports and the imphash built from them, exports, rich header, resources,
 // version info, PDB path, overlay, signatures with the recomputed Authenticode digest) must agree. The analyser
 // itself must also produce a valid result on every sample, most of which are real, often malformed, malware.
+// On the PE inputs of the golden tests (testdata/pe/), YARA-X runs live and confirms the imphash, entry point,
+// sections, resources, rich header and overlay the parser reads.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,8 +12,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
+import { yarax } from '../../../src/core/signatures/yarax.js';
 import { execute, manifest, parsePe } from '../../../src/services/pe/index.js';
 import { runFile } from '../../helpers/service.js';
+import { inputAvailable, listInputs, readInput } from '../../helpers/testdata.js';
 import { readSample, unzipSingle } from '../../helpers/yarax-samples.js';
 import { compareWithYarax } from './compare.js';
 import { parseYaraxOut } from './yarax-out.js';
@@ -91,4 +95,31 @@ describe('PE parser agrees with YARA-X golden outputs', () => {
     t.diagnostic(`${agreeing.length}/${samples.length} YARA-X samples agree on every compared field`);
     assert.equal(agreeing.length, samples.length);
   });
+});
+
+describe('YARA-X confirms the parser on the golden PE inputs', () => {
+  for (const input of listInputs('pe').inputs) {
+    it(input.name, async (t) => {
+      if (!inputAvailable(input)) {
+        if (isCI) assert.fail(`corpus sample missing: ${input.pointer?.path}`);
+        t.skip('corpus not present');
+        return;
+      }
+      const bytes = await readInput(input);
+      const pe = parsePe(bytes);
+      assert.ok(pe.isPe, `${input.name} is a PE`);
+      const conds = [
+        `pe.number_of_sections == ${pe.sections.length}`, `pe.timestamp == ${pe.coff.timestamp}`,
+        `pe.number_of_resources == ${pe.resources?.resources.length ?? 0}`,
+        `pe.overlay.size == ${pe.overlay?.size ?? 0}`,
+        pe.entryPoint !== undefined ? `pe.entry_point == ${pe.entryPoint}` : 'true',
+        pe.imphash ? `pe.imphash() == "${pe.imphash}"` : 'pe.number_of_imports == 0',
+        pe.rich ? `hash.md5(pe.rich_signature.clear_data) == "${pe.rich.hash}"` : 'true',
+        ...pe.sections.map((s, i) => `pe.sections[${i}].raw_data_size == ${s.rawSize} and pe.sections[${i}].virtual_address == ${s.virtualAddress}`),
+      ];
+      const rule = `import "pe"\nimport "hash"\nrule same { condition: ${conds.join(' and\n ')} }`;
+      const matches = yarax().compile(rule).scan(Buffer.from(bytes));
+      assert.deepEqual(matches.map((m) => m.ruleIdentifier), ['same'], rule);
+    });
+  }
 });
