@@ -16,9 +16,9 @@ import { yarax } from '../../../src/core/signatures/yarax.js';
 import { execute, manifest, parsePe } from '../../../src/services/pe/index.js';
 import { runFile } from '../../helpers/service.js';
 import { inputAvailable, listInputs, readInput } from '../../helpers/testdata.js';
+import { parseYaraxOut } from '../../helpers/yarax-out.js';
 import { readSample, unzipSingle } from '../../helpers/yarax-samples.js';
 import { compareWithYarax } from './compare.js';
-import { parseYaraxOut } from './yarax-out.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = resolve(root, '../shared/corpus/yarax-modules/pe');
@@ -26,7 +26,7 @@ const haveCorpus = existsSync(dir);
 const isCI = process.env.CI === 'true';
 const samples = haveCorpus ? readdirSync(dir).filter((f) => f.endsWith('.out')).map((f) => f.slice(0, -4)).sort() : [];
 
-describe('PE parser agrees with YARA-X golden outputs', () => {
+describe('PE parser agrees with the YARA-X module outputs', () => {
   let scratch = '';
   before(async () => { scratch = await mkdtemp(join(tmpdir(), 'pe-yarax-')); });
   after(async () => { await rm(scratch, { recursive: true, force: true }); });
@@ -57,11 +57,11 @@ describe('PE parser agrees with YARA-X golden outputs', () => {
   for (const name of samples) {
     it(`${name.slice(0, 16)}: every field agrees`, async () => {
       const bytes = await readSample(join(dir, name));
-      const golden = parseYaraxOut(readFileSync(join(dir, `${name}.out`), 'utf8'));
+      const theirs = parseYaraxOut(readFileSync(join(dir, `${name}.out`), 'utf8'));
       const pe = parsePe(bytes);
-      assert.equal(golden.is_pe, true);
+      assert.equal(theirs.is_pe, true);
       assert.ok(pe.isPe, 'parsed as PE');
-      const { diffs, checked } = compareWithYarax(pe, golden);
+      const { diffs, checked } = compareWithYarax(pe, theirs);
       assert.ok(checked >= 30, `only ${checked} fields compared`);
       assert.deepEqual(diffs, []);
       agreeing.push(name);
@@ -97,7 +97,7 @@ describe('PE parser agrees with YARA-X golden outputs', () => {
   });
 });
 
-describe('YARA-X confirms the parser on the golden PE inputs', () => {
+describe('YARA-X confirms the parser on the PE inputs of the golden tests', () => {
   for (const input of listInputs('pe').inputs) {
     it(input.name, async (t) => {
       if (!inputAvailable(input)) {

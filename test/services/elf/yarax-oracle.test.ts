@@ -7,12 +7,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseElf, type ElfInfo } from '../../../src/services/elf/parse.js';
 import { readSample } from '../../helpers/yarax-samples.js';
-import { parseGolden, type Golden, type GoldenMap } from './yarax-out.js';
+import { parseYaraxOutPlain, type Plain, type PlainMap } from '../../helpers/yarax-out.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = resolve(root, '../shared/corpus/yarax-modules/elf');
 
-// The enum names the golden files print, with their values (ELF gABI and GNU extensions).
+// The enum names the YARA-X outputs print, with their values (ELF gABI and GNU extensions).
 const NAMES: Record<string, number> = {
   ET_NONE: 0, ET_REL: 1, ET_EXEC: 2, ET_DYN: 3, ET_CORE: 4,
   EM_NONE: 0, EM_M32: 1, EM_SPARC: 2, EM_386: 3, EM_68K: 4, EM_88K: 5, EM_IAMCU: 6, EM_860: 7, EM_MIPS: 8, EM_S370: 9,
@@ -36,7 +36,7 @@ const NAMES: Record<string, number> = {
 };
 
 /** An enum field: a known name, or the value printed as a signed 32-bit number. */
-function enumValue(g: Golden | undefined): number | undefined {
+function enumValue(g: Plain | undefined): number | undefined {
   if (g === undefined) return undefined;
   if (typeof g === 'number') return g >>> 0;
   if (typeof g === 'string' && g in NAMES) return NAMES[g];
@@ -45,10 +45,10 @@ function enumValue(g: Golden | undefined): number | undefined {
 
 const u32 = (n: number) => Number(BigInt(n) & 0xffffffffn);
 
-function compare(info: ElfInfo | undefined, g: GoldenMap): string[] {
+function compare(info: ElfInfo | undefined, g: PlainMap): string[] {
   const bad: string[] = [];
   const eq = (what: string, ours: unknown, theirs: unknown) => {
-    if (ours !== theirs) bad.push(`${what}: ours ${String(ours)}, golden ${String(theirs)}`);
+    if (ours !== theirs) bad.push(`${what}: ours ${String(ours)}, YARA-X ${String(theirs)}`);
   };
   if (!Object.keys(g).length) {
     eq('is ELF', info !== undefined, false);
@@ -69,7 +69,7 @@ function compare(info: ElfInfo | undefined, g: GoldenMap): string[] {
   eq('dynsym_entries', info.dynsym.length, g.dynsym_entries ?? 0);
   eq('dynamic_section_entries', info.dynamic.length, g.dynamic_section_entries ?? 0);
 
-  const sections = (g.sections ?? []) as GoldenMap[];
+  const sections = (g.sections ?? []) as PlainMap[];
   eq('sections', info.sections.length, sections.length);
   sections.forEach((s, i) => {
     const o = info.sections[i];
@@ -81,7 +81,7 @@ function compare(info: ElfInfo | undefined, g: GoldenMap): string[] {
     eq(`section ${i} offset`, o.offset, s.offset);
     eq(`section ${i} name`, o.name, s.name);
   });
-  const segments = (g.segments ?? []) as GoldenMap[];
+  const segments = (g.segments ?? []) as PlainMap[];
   eq('segments', info.segments.length, segments.length);
   segments.forEach((s, i) => {
     const o = info.segments[i];
@@ -96,7 +96,7 @@ function compare(info: ElfInfo | undefined, g: GoldenMap): string[] {
     eq(`segment ${i} alignment`, o.align, s.alignment);
   });
   for (const table of ['symtab', 'dynsym'] as const) {
-    const syms = (g[table] ?? []) as GoldenMap[];
+    const syms = (g[table] ?? []) as PlainMap[];
     eq(table, info[table].length, syms.length);
     syms.forEach((s, i) => {
       const o = info[table][i];
@@ -110,7 +110,7 @@ function compare(info: ElfInfo | undefined, g: GoldenMap): string[] {
       eq(`${table} ${i} visibility`, o.visibility, enumValue(s.visibility));
     });
   }
-  const dyn = (g.dynamic ?? []) as GoldenMap[];
+  const dyn = (g.dynamic ?? []) as PlainMap[];
   eq('dynamic', info.dynamic.length, dyn.length);
   dyn.forEach((d, i) => {
     const o = info.dynamic[i];
@@ -124,21 +124,21 @@ function compare(info: ElfInfo | undefined, g: GoldenMap): string[] {
 describe('parseElf against the YARA-X elf module outputs', () => {
   const samples = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.out')).map((f) => f.slice(0, -4)).sort() : [];
 
-  it('finds the golden samples', () => {
+  it('finds the corpus samples', () => {
     assert.ok(samples.length >= 14, `expected the corpus at ${dir}`);
   });
 
-  it('agrees with every golden field on every sample', async () => {
+  it('agrees with every field YARA-X reports, on every sample', async () => {
     const failures: string[] = [];
     let agree = 0;
     for (const name of samples) {
       const base = join(dir, name);
-      const golden = parseGolden(readFileSync(`${base}.out`, 'utf8'));
-      const bad = compare(parseElf(await readSample(base)), golden);
+      const theirs = parseYaraxOutPlain(readFileSync(`${base}.out`, 'utf8'));
+      const bad = compare(parseElf(await readSample(base)), theirs);
       if (bad.length) failures.push(`${name}: ${bad.slice(0, 5).join('; ')}${bad.length > 5 ? ` (+${bad.length - 5})` : ''}`);
       else agree++;
     }
-    console.log(`ELF golden agreement: ${agree}/${samples.length} samples`);
+    console.log(`ELF agreement with YARA-X: ${agree}/${samples.length} samples`);
     assert.deepEqual(failures, []);
   });
 });

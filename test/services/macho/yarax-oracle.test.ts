@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMacho, type MachoFile, type MachoInfo } from '../../../src/services/macho/parse.js';
 import { readSample } from '../../helpers/yarax-samples.js';
-import { parseGolden, type Golden, type GoldenMap } from '../elf/yarax-out.js';
+import { parseYaraxOutPlain, type Plain, type PlainMap } from '../../helpers/yarax-out.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = resolve(root, '../shared/corpus/yarax-modules/macho');
@@ -57,46 +57,46 @@ function infoView(info: MachoInfo | undefined): View {
   return drop({ fat_magic: info.fat.magic, nfat_arch: info.fat.archs.length, fat_arch: info.fat.archs, file: info.files.map(fileView) });
 }
 
-function compare(ours: unknown, golden: Golden | undefined, path: string, bad: string[]): void {
+function compare(ours: unknown, theirs: Plain | undefined, path: string, bad: string[]): void {
   if (bad.length > 20) return;
-  if (Array.isArray(golden) || Array.isArray(ours)) {
+  if (Array.isArray(theirs) || Array.isArray(ours)) {
     const o = (ours ?? []) as unknown[];
-    const g = (golden ?? []) as Golden[];
-    if (!Array.isArray(o) || o.length !== g.length) bad.push(`${path}: ours ${Array.isArray(o) ? o.length : typeof o} items, golden ${g.length}`);
+    const g = (theirs ?? []) as Plain[];
+    if (!Array.isArray(o) || o.length !== g.length) bad.push(`${path}: ours ${Array.isArray(o) ? o.length : typeof o} items, YARA-X ${g.length}`);
     g.forEach((x, i) => compare(o[i], x, `${path}[${i}]`, bad));
     return;
   }
-  if (golden !== null && typeof golden === 'object') {
+  if (theirs !== null && typeof theirs === 'object') {
     if (ours === undefined || typeof ours !== 'object') {
       bad.push(`${path}: missing`);
       return;
     }
-    const keys = new Set([...Object.keys(golden), ...Object.keys(ours as object)]);
-    for (const k of keys) if (!NOT_COMPARED.has(k)) compare((ours as View)[k], golden[k], path ? `${path}.${k}` : k, bad);
+    const keys = new Set([...Object.keys(theirs), ...Object.keys(ours as object)]);
+    for (const k of keys) if (!NOT_COMPARED.has(k)) compare((ours as View)[k], theirs[k], path ? `${path}.${k}` : k, bad);
     return;
   }
-  if (ours !== golden) bad.push(`${path}: ours ${JSON.stringify(ours)}, golden ${JSON.stringify(golden)}`);
+  if (ours !== theirs) bad.push(`${path}: ours ${JSON.stringify(ours)}, YARA-X ${JSON.stringify(theirs)}`);
 }
 
 describe('parseMacho against the YARA-X macho module outputs', () => {
   const samples = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.out')).map((f) => f.slice(0, -4)).sort() : [];
 
-  it('finds the golden samples', () => {
+  it('finds the corpus samples', () => {
     assert.ok(samples.length >= 30, `expected the corpus at ${dir}`);
   });
 
-  it('agrees with every compared golden field on every sample', async () => {
+  it('agrees with every compared field YARA-X reports, on every sample', async () => {
     const failures: string[] = [];
     let agree = 0;
     for (const name of samples) {
       const base = join(dir, name);
-      const golden = parseGolden(readFileSync(`${base}.out`, 'utf8'));
+      const theirs = parseYaraxOutPlain(readFileSync(`${base}.out`, 'utf8'));
       const bad: string[] = [];
-      compare(infoView(parseMacho(await readSample(base))), golden as GoldenMap, '', bad);
+      compare(infoView(parseMacho(await readSample(base))), theirs as PlainMap, '', bad);
       if (bad.length) failures.push(`${name}: ${bad.slice(0, 6).join('; ')}`);
       else agree++;
     }
-    console.log(`Mach-O golden agreement: ${agree}/${samples.length} samples`);
+    console.log(`Mach-O agreement with YARA-X: ${agree}/${samples.length} samples`);
     assert.deepEqual(failures, []);
   });
 });
