@@ -66,7 +66,8 @@ export function listInputs(analyser: string): FolderListing {
   const problems: string[] = [];
   const inputs: GoldenInput[] = [];
   for (const f of files) {
-    if (f === TASK_FILE || f.endsWith(EXPECTED)) continue;
+    // Dot files are the file manager's or the version control's, not inputs.
+    if (f === TASK_FILE || f.endsWith(EXPECTED) || f.startsWith('.')) continue;
     const pointer = f.endsWith(POINTER);
     const name = pointer ? f.slice(0, -POINTER.length) : f;
     if (pointer && files.includes(name)) problems.push(`${name} is both checked in and a corpus pointer`);
