@@ -1,38 +1,23 @@
-// Golden labels for the shared corpora (strelka fixtures and the YARA-X module samples). Every row
-// of the golden files has been reviewed by hand; a change here means identification changed.
-// Regenerate with UPDATE_GOLDEN=1 after checking that the new labels are right.
+// Golden labels for the shared corpora (strelka fixtures and the YARA-X module samples), one table per corpus
+// set in testdata/identify/<set>.out. Every row of the golden files has been reviewed by hand; a change here
+// means identification changed. Regenerate with UPDATE_GOLDEN=1 after checking that the new labels are right.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { createIdentifier, FileView, IDENTIFY_HEADER_BYTES, type Identifier, parsePeHeader } from '../../../src/core/identify/index.js';
-import { CORPUS, corpusAvailable, corpusSample, GOLDEN_DIR } from './test-support.js';
+import { checkGolden } from '../../helpers/golden.js';
+import { TESTDATA } from '../../helpers/testdata.js';
+import { CORPUS, corpusAvailable, corpusSample } from './test-support.js';
 
 type Golden = Record<string, { type: string; mime: string }>;
-
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 // Files with no recognisable format: position-independent shellcode (donut loaders), one of them
 // compressed. "unknown" is the correct answer for these.
 const EXPECTED_UNKNOWN = new Set(['test_donut.bin', 'test_donut_compressed.bin']);
 
-function compare(name: string, actual: Golden): void {
-  const file = join(GOLDEN_DIR, `${name}.json`);
-  if (UPDATE) {
-    mkdirSync(GOLDEN_DIR, { recursive: true });
-    writeFileSync(file, `${JSON.stringify(actual, null, 2)}\n`);
-    return;
-  }
-  const expected = JSON.parse(readFileSync(file, 'utf8')) as Golden;
-  const diffs: string[] = [];
-  for (const key of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
-    const e = expected[key];
-    const a = actual[key];
-    if (!e || !a || e.type !== a.type || e.mime !== a.mime) {
-      diffs.push(`${key}: expected ${JSON.stringify(e)}, got ${JSON.stringify(a)}`);
-    }
-  }
-  assert.deepEqual(diffs, [], `${name} differs from the golden file (UPDATE_GOLDEN=1 regenerates it)`);
+function compare(set: string, actual: Golden): void {
+  checkGolden(join(TESTDATA, 'identify', `${set}.out`), actual);
 }
 
 function checkSpecific(table: Golden): void {

@@ -11,7 +11,6 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 /** Project root: two levels above src/core. */
 export const PROJECT_ROOT = join(HERE, '..', '..', '..');
 export const CORPUS = join(PROJECT_ROOT, '..', 'shared', 'corpus');
-export const GOLDEN_DIR = join(HERE, 'golden');
 
 export function corpusAvailable(sub: string): boolean {
   return existsSync(join(CORPUS, sub));

@@ -1,8 +1,11 @@
 // The Office analyser on documents the tests build: a Word file whose AutoOpen macro runs an encoded PowerShell
 // command, a docx with a remote template and a DDEAUTO field, an RTF whose \objdata Package carries an
-// executable, an encrypted OOXML file; plus truncated and corrupt inputs, which must give partial results.
+// executable, an encrypted OOXML file; plus truncated and corrupt inputs, which must give partial results, and
+// the heuristics the strelka fixture documents must raise.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import officeCrypto from 'officecrypto-tool';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
@@ -201,5 +204,47 @@ describe('damaged input', () => {
     const ole = await run('x.doc', 'document/office/unknown', bad);
     assert.equal(ole.partial, true);
     assert.ok(ole.sections.some((s) => s.title === 'Unreadable compound file'));
+  });
+});
+
+describe('Office on the strelka fixtures', () => {
+  // Their whole outputs are pinned by the golden tests (testdata/office/); these facts hold whatever else changes.
+  // The encrypted fixtures were saved with "Password1!" (test_password.*) and "aaa" (test_password_brute.*,
+  // which the candidates must not find).
+  const fixtures = resolve(fileURLToPath(new URL('../../../', import.meta.url)), '../shared/corpus/strelka-fixtures');
+  const CASES: Array<[string, string, Record<string, unknown>, Array<number | string>]> = [
+    ['test.xls', 'document/office/excel', {}, [33, 51, 30, 27]],
+    ['test_pe_object.doc', 'document/office/word', {}, [29]],
+    ['test_pe_object_classic.doc', 'document/office/word', {}, [29]],
+    ['test_password.doc', 'document/office/passwordprotected', { passwords: ['infected', 'Password1!'] }, [101]],
+    ['test_password.docx', 'document/office/passwordprotected', { passwords: ['Password1!'] }, [101]],
+    ['test_password_brute.doc', 'document/office/passwordprotected', { passwords: ['infected', 'password'] }, [102]],
+    ['test_password_brute.docx', 'document/office/passwordprotected', { passwords: ['infected'] }, [102]],
+  ];
+  const fixture = (file: string, t: { skip: (m: string) => void }): Buffer | undefined => {
+    const path = join(fixtures, file);
+    if (existsSync(path)) return readFileSync(path);
+    if (process.env.CI === 'true') assert.fail(`fixture missing: ${path}`);
+    t.skip('fixture corpus not present');
+    return undefined;
+  };
+
+  for (const [file, type, config, expected] of CASES) {
+    it(`${file} raises heuristics ${expected.join(', ')}`, async (t) => {
+      const data = fixture(file, t);
+      if (!data) return;
+      const out = await run(file, type, data, config);
+      const ids = heuristicIds(out);
+      for (const id of expected) assert.ok(ids.includes(id), `${file}: heuristic ${id} in ${ids.join(',')}`);
+    });
+  }
+
+  it('extracts the executable of the embedded Package object', async (t) => {
+    const data = fixture('test_pe_object.doc', t);
+    if (!data) return;
+    const out = await run('test_pe_object.doc', 'document/office/word', data);
+    const exe = out.extracted?.find((e) => e.name === 'test.exe');
+    assert.ok(exe);
+    assert.equal(readFileSync(exe.path).subarray(0, 2).toString(), 'MZ');
   });
 });

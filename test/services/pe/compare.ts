@@ -5,7 +5,7 @@ import { MACHINES, SUBSYSTEMS } from '../../../src/services/pe/headers.js';
 import { importStrings } from '../../../src/services/pe/imports.js';
 import { RESOURCE_TYPES } from '../../../src/services/pe/resources.js';
 import { hash } from '../../../src/services/pe/bytes.js';
-import type { YMap, YValue } from './yarax-out.js';
+import type { YMap, YValue } from '../../helpers/yarax-out.js';
 
 const num = (v: YValue | undefined): number | undefined =>
   typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;

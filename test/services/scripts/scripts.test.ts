@@ -1,12 +1,13 @@
 // Scripts on obfuscated samples built here: each must peel down to its clean code, tag the indicators hidden in
 // its layers and raise the heuristics its behaviour calls for; hostile input must end in a result, not a hang.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { execute, manifest } from '../../../src/services/scripts/index.js';
 import { foldConcatenation, loadPowerShellGrammar } from '../../../src/services/scripts/pstree.js';
 import type { ServiceOutput } from '../../../src/services/service.js';
-import { allTags, heuristicIds, runOn, tempDir } from '../../helpers/service.js';
+import { allTags, heuristicIds, runFile, runOn, tempDir } from '../../helpers/service.js';
 import {
   BATCH_CLEAN_LINE, batchDropper, JS_INNER, jsDropper, PS_ONE_LINER_CLEAN, powershellLayered, powershellOneLiner, VBS_INNER, vbsDropper,
 } from './samples.js';
@@ -160,5 +161,26 @@ describe('Scripts deobfuscation', () => {
     }
     const folded = await runOn(execute, dir.dir, 'chain.ps1', 'code/ps1', chain);
     assert.equal(child(folded).length, 20_002);
+  });
+});
+
+describe('Scripts on the strelka fixtures', () => {
+  // Their whole outputs are pinned by the golden tests (testdata/scripts/); these facts hold whatever else changes.
+  const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/strelka-fixtures/', import.meta.url));
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  before(async () => { dir = await tempDir('assay-scripts-fixtures-'); });
+  after(() => dir.cleanup());
+
+  it('test.vba: its PowerShell downloads and starts what it fetched; test.bat, plain, yields no child', async (t) => {
+    if (!existsSync(CORPUS)) {
+      if (process.env.CI === 'true') assert.fail(`corpus missing at ${CORPUS}`);
+      return t.skip('corpus not present');
+    }
+    const vba = await runFile(execute, `${CORPUS}test.vba`, dir.dir, 'test.vba', 'code/vbs');
+    const ids = heuristicIds(vba);
+    assert.ok(ids.includes(2) && ids.includes(4), JSON.stringify(ids));
+    assert.ok(vba.sections.some((s) => s.tags?.['network.static.uri']?.includes('https://www.test.com/test.bat')));
+    const bat = await runFile(execute, `${CORPUS}test.bat`, dir.dir, 'test.bat', 'code/batch');
+    assert.equal(bat.extracted, undefined);
   });
 });
