@@ -15,7 +15,8 @@ import { isoDate } from '../util/time.js';
 import type { RegisteredService, ServiceRegistry } from './registry.js';
 import { SubmissionBudget } from './budget.js';
 import { limitResult } from './limit-report.js';
-import { runServiceTask, type ResultOutcome, type TaskOutcome, type TaskStores } from './service-task.js';
+import { runServiceTask } from './service-task.js';
+import type { ResultOutcome, TaskOutcome, TaskStores } from './task-outcome.js';
 
 export interface DispatcherConfig {
   maxExtractionDepth: number;

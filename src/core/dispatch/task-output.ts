@@ -8,16 +8,7 @@ import { buildResult } from '../results/postprocess.js';
 import { emptyResultKey, resultKey, type ConfKeyTask } from '../results/keys.js';
 import { isoDate } from '../util/time.js';
 import type { RegisteredService } from './registry.js';
-import type { TaskOutcome, TaskStores } from './service-task.js';
-
-/** A file a result names, as the dispatcher needs to place it in the submission's tree. */
-export interface OutcomeFile {
-  sha256: string;
-  name: string;
-  size: number;
-  supplementary: boolean;
-  allowDynamicRecursion: boolean;
-}
+import type { OutcomeFile, TaskOutcome, TaskStores } from './task-outcome.js';
 
 export interface OutputSettings {
   ttlDays: number;
