@@ -7,8 +7,9 @@
 // offset (LC_MAIN's entryoff, or LC_UNIXTHREAD's program counter mapped through the segments, which wins when
 // both are present), and the UUID is printed with trailing zero bytes trimmed.
 import { Reader } from '../elf/reader.js';
-import { readExports, readImports, readSymtab, type SymtabInfo } from './symbols.js';
-import { parseSignature, type CodeSignature } from './signature.js';
+import { readExports, readImports, readSymtab } from './symbols.js';
+import { parseSignature } from './signature.js';
+import type { Dysymtab, FatArch, LinkeditData, MachoFile, MachoInfo, MachoSegment } from './types.js';
 
 export const LC = {
   SEGMENT: 0x1, SYMTAB: 0x2, UNIXTHREAD: 0x5, DYSYMTAB: 0xb, LOAD_DYLIB: 0xc, ID_DYLIB: 0xd, LOAD_DYLINKER: 0xe,
@@ -23,60 +24,6 @@ const DYLIB_COMMANDS = new Set<number>([LC.LOAD_DYLIB, LC.ID_DYLIB, LC.LOAD_WEAK
 const MIN_VERSION_DEVICES: Record<number, string> = { 0x24: 'MACOSX', 0x25: 'IPHONEOS', 0x2f: 'TVOS', 0x30: 'WATCHOS' };
 const THIN_MAGICS = new Set([0xfeedface, 0xcefaedfe, 0xfeedfacf, 0xcffaedfe]);
 const FAT_MAGICS = new Set([0xcafebabe, 0xbebafeca, 0xcafebabf, 0xbfbafeca]);
-
-export interface MachoSection {
-  sectname: string; segname: string; addr: number; size: number; offset: number; align: number; reloff: number;
-  nreloc: number; flags: number; reserved1: number; reserved2: number; reserved3?: number;
-}
-export interface MachoSegment {
-  segname: string; vmaddr: number; vmsize: number; fileoff: number; filesize: number; maxprot: number; initprot: number;
-  nsects: number; flags: number; sections: MachoSection[];
-}
-export interface MachoDylib { command: number; name: string; timestamp: number; currentVersion: string; compatibilityVersion: string }
-export interface Dysymtab {
-  ilocalsym: number; nlocalsym: number; iextdefsym: number; nextdefsym: number; iundefsym: number; nundefsym: number;
-  tocoff: number; ntoc: number; modtaboff: number; nmodtab: number; extrefsymoff: number; nextrefsyms: number;
-  indirectsymoff: number; nindirectsyms: number; extreloff: number; nextrel: number; locreloff?: number; nlocrel?: number;
-}
-export interface DyldInfo {
-  rebase_off: number; rebase_size: number; bind_off: number; bind_size: number; weak_bind_off: number; weak_bind_size: number;
-  lazy_bind_off: number; lazy_bind_size: number; export_off: number; export_size: number;
-}
-export interface LinkeditData { dataoff: number; datasize: number }
-
-export interface MachoFile {
-  magic: number; bits: 32 | 64; littleEndian: boolean;
-  cputype: number; cpusubtype: number; filetype: number; ncmds: number; sizeofcmds: number; flags: number; reserved?: number;
-  /** Load commands as walked: id and declared size. */
-  commands: Array<{ cmd: number; size: number }>;
-  segments: MachoSegment[];
-  dylibs: MachoDylib[];
-  rpaths: string[];
-  dynamicLinker?: string;
-  entryPoint?: number;
-  stackSize?: number;
-  sourceVersion?: string;
-  uuid?: string;
-  minVersion?: { device: string; version: string; sdk: string };
-  buildVersion?: { platform: number; minos: string; sdk: string; tools: Array<{ tool: number; version: string }> };
-  linkerOptions: string[];
-  symtab?: SymtabInfo;
-  dysymtab?: Dysymtab;
-  dyldInfo?: DyldInfo;
-  codeSignatureData?: LinkeditData;
-  codeSignature?: CodeSignature;
-  exports: string[];
-  imports: string[];
-  warnings: string[];
-}
-
-export interface FatArch { cputype: number; cpusubtype: number; offset: number; size: number; align: number; reserved: number }
-
-export interface MachoInfo {
-  fat?: { magic: number; archs: FatArch[] };
-  /** The image itself, or each slice of a universal binary that could be parsed, with the index of its arch. */
-  files: Array<MachoFile & { arch?: number }>;
-}
 
 export const version = (v: number) => `${v >>> 16}.${(v >>> 8) & 0xff}.${v & 0xff}`;
 

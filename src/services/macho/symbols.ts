@@ -2,10 +2,7 @@
 // names from the dyld bind opcodes or the chained-fixups import table. These structures are walked with offsets
 // taken from the file, so every walk is bounded by its data and visits each trie node at most once.
 import type { Reader } from '../elf/reader.js';
-import type { LinkeditData, MachoFile } from './parse.js';
-
-export interface Nlist { n_strx: number; n_type: number; n_sect: number; n_desc: number; n_value: number }
-export interface SymtabInfo { symoff: number; nsyms: number; stroff: number; strsize: number; entries: string[]; nlists: Nlist[] }
+import type { LinkeditData, MachoFile, Nlist, SymtabInfo } from './types.js';
 
 const N_STAB = 0xe0;
 const N_TYPE = 0x0e;
