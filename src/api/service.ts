@@ -8,7 +8,7 @@ import type { RegisteredService } from '../core/dispatch/registry.js';
 import { heuristicStat } from '../core/report/heuristic-stats.js';
 import type { HeuristicRecord, ResultRecord } from '../core/results/model.js';
 import { TAG_TYPE_LIST } from '../core/results/tags.js';
-import { SERVICE_CATEGORIES, SERVICE_STAGES } from '../services/service.js';
+import { SERVICE_CATEGORIES, SERVICE_STAGES } from '../sdk/manifest.js';
 import type { AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadManifest } from '../runtime/index.js';
-import type { ServiceManifest } from '../../services/service.js';
+import type { ServiceManifest } from '../../sdk/manifest.js';
 
 const SKIP = /(\.d\.ts|\.test\.[cm]?[jt]s|\.map)$/;
 const MODULE = /\.[cm]?[jt]s$/;

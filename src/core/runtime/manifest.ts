@@ -4,7 +4,7 @@
 
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SERVICE_STAGES, type ServiceManifest } from '../../services/service.js';
+import { SERVICE_STAGES, type ServiceManifest } from '../../sdk/manifest.js';
 
 /** Below this a Node.js worker cannot even start its runtime. */
 export const MIN_MEMORY_MB = 64;

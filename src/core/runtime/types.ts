@@ -1,6 +1,6 @@
 // Public types of the service runtime.
 
-import type { ServiceOutput, ServiceTask } from '../../services/service.js';
+import type { ServiceOutput, ServiceTask } from '../../sdk/manifest.js';
 
 export interface RunRequest {
   /** Absolute path of the service module (exports `manifest` and `execute`). */

@@ -5,7 +5,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { ExecuteFn, ServiceContext } from '../../services/service.js';
+import type { ExecuteFn, ServiceContext } from '../../sdk/manifest.js';
 import type { HostMessage, RunMessage, WorkerError, WorkerMessage } from './protocol.js';
 
 /** Lines a single task may log; a chatty or looping service must not flood the host's log. */
