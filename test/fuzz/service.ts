@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkOutput } from '../../src/core/runtime/output.js';
 import { validateTags } from '../../src/core/results/tags.js';
-import type { ServiceModule, ServiceOutput, ServiceTask } from '../../src/sdk/manifest.js';
+import type { ServiceModule, ServiceOutput, ServiceTask } from '../../src/sdk/index.js';
 import { makeContext, makeTask } from '../helpers/service.js';
 
 export interface RunOptions {

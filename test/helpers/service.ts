@@ -3,7 +3,7 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../../src/sdk/manifest.js';
+import type { OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../../src/sdk/index.js';
 import { checkOutput } from '../../src/core/runtime/output.js';
 import { validateTags } from '../../src/core/results/tags.js';
 

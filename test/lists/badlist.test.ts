@@ -12,7 +12,7 @@ import { execute as badlistExecute } from '../../src/services/badlist/index.js';
 import { execute as safelistExecute } from '../../src/services/safelist/index.js';
 import { checkOutput } from '../../src/core/runtime/output.js';
 import { validateTags } from '../../src/core/results/tags.js';
-import type { ServiceOutput, ServiceTask } from '../../src/sdk/manifest.js';
+import type { ServiceOutput, ServiceTask } from '../../src/sdk/index.js';
 import { adminHeaders, call, startTestServer, type TestServer } from '../helpers/server.js';
 
 /** Deterministic text-like bytes: ssdeep needs varied content to cut its pieces. */

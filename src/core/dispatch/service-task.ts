@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ServiceTask } from '../../sdk/manifest.js';
+import type { ServiceTask } from '../../sdk/task.js';
 import type { LocalFile } from '../../store/filestore.js';
 import type { FileRecord } from '../files/file-record.js';
 import { errorRecord } from '../results/postprocess.js';

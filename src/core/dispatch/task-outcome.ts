@@ -1,7 +1,7 @@
 // What running one service on one file needs and what comes of it: the stores and executor a task uses, and the
 // outcomes the dispatcher acts on. Kept apart from the code that produces them so that the task runner and the
 // output preparation can share these types without importing each other.
-import type { ServiceTask } from '../../sdk/manifest.js';
+import type { ServiceTask } from '../../sdk/task.js';
 import type { Collection } from '../../store/datastore.js';
 import type { Filestore } from '../../store/filestore.js';
 import type { FileIntake } from '../files/file-intake.js';

@@ -2,7 +2,8 @@
 // not stored: the dispatcher weighs them against the submission's budget (files, bytes, depth) in a fixed order,
 // and only then does `commit` store the files the submission keeps, and the result that names them.
 import { rm } from 'node:fs/promises';
-import type { ServiceOutput, ServiceTask } from '../../sdk/manifest.js';
+import type { ServiceOutput } from '../../sdk/output.js';
+import type { ServiceTask } from '../../sdk/task.js';
 import type { FileFacts, FileRecord } from '../files/file-record.js';
 import { buildResult } from '../results/postprocess.js';
 import { emptyResultKey, resultKey, type ConfKeyTask } from '../results/keys.js';

@@ -2,7 +2,8 @@
 // receipt: sections flattened with their depth, heuristics re-scored from the catalogue, tags validated and
 // safelisted, scores summed, and the result marked empty when it says nothing (those are only cached by key).
 // Also the error record of a failed task.
-import type { ExtractedFile, OutputSection, ServiceManifest, ServiceOutput } from '../../sdk/manifest.js';
+import type { ServiceManifest } from '../../sdk/manifest.js';
+import type { ExtractedFile, OutputSection, ServiceOutput } from '../../sdk/output.js';
 import { daysFromNow, isoDate } from '../util/time.js';
 import type { AttackLookup } from './attack.js';
 import { defaultClassification, type ClassificationOps } from './c12n.js';

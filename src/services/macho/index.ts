@@ -3,7 +3,7 @@
 // universal binaries have each slice reported and extracted as a child, so every architecture is analysed.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExtractedFile, OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/manifest.js';
+import type { ExtractedFile, OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
 import { archLabel, commandName, cpuName, fileTypeName, flagNames, platformName, prot } from './names.js';
 import { parseMacho, LC } from './parse.js';
 import type { MachoFile, MachoInfo } from './types.js';

@@ -4,7 +4,7 @@
 // relationships, DDE, Excel 4.0 macro sheets, and decrypts password-protected documents with known passwords.
 
 import { readHead } from '../../core/util/read-head.js';
-import type { ServiceContext, ServiceOutput, ServiceTask } from '../../sdk/manifest.js';
+import type { ServiceContext, ServiceOutput, ServiceTask } from '../../sdk/index.js';
 import { passwordCandidates } from '../extract/passwords.js';
 import type { MacroFindings } from './macros.js';
 import { HEUR, manifest } from './manifest.js';

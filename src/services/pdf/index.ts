@@ -6,7 +6,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { readHead } from '../../core/util/read-head.js';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
-import type { ExtractedFile, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../../sdk/manifest.js';
+import type { ExtractedFile, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../../sdk/index.js';
 import { addCounts, countKeywords, emptyCounts, type KeywordCounts } from './keywords.js';
 import { HEUR, manifest } from './manifest.js';
 import { dropEncryptedContent, readObjects, type ObjectFindings } from './objects.js';

@@ -2,7 +2,7 @@
 // snapshot of the safelisted files that the host writes (see src/core/lists/snapshot.ts) from the path given in
 // `snapshot_path`; without one it lets every file through.
 import { readListSnapshot, safelistVerdict } from '../../core/lists/index.js';
-import type { ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/manifest.js';
+import type { ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
 
 export const manifest: ServiceManifest = {
   name: 'Safelist',

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { readHead } from '../../core/util/read-head.js';
 import { basename, join } from 'node:path';
 import { emptyIocs, findIocs, type Iocs } from '../frankenstrings/iocs.js';
-import type { OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../../sdk/manifest.js';
+import type { OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../../sdk/index.js';
 import { BATCH } from './batch.js';
 import { cmdlets } from './cmdlets.js';
 import { detect, downloadAndExecute, RULES } from './detect.js';

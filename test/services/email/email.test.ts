@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServiceOutput } from '../../../src/sdk/manifest.js';
+import type { ServiceOutput } from '../../../src/sdk/index.js';
 import { createIdentifier } from '../../../src/core/identify/index.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { execute, manifest } from '../../../src/services/email/index.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
-import type { ServiceOutput, ServiceTask } from '../../../src/sdk/manifest.js';
+import type { ServiceOutput, ServiceTask } from '../../../src/sdk/index.js';
 import { ServicePool } from '../../../src/core/runtime/index.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { checkOutput } from '../../../src/core/runtime/output.js';

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type { ServiceOutput } from '../../../src/sdk/manifest.js';
+import type { ServiceOutput } from '../../../src/sdk/index.js';
 import { execute } from '../../../src/services/office/index.js';
 import { heuristicIds, runOn, tempDir } from '../../helpers/service.js';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ServiceOutput } from '../../../src/sdk/manifest.js';
+import type { ServiceOutput } from '../../../src/sdk/index.js';
 
 export function stable(out: ServiceOutput): unknown {
   return {

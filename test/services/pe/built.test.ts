@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { yarax } from '../../../src/core/signatures/yarax.js';
-import type { ServiceOutput } from '../../../src/sdk/manifest.js';
+import type { ServiceOutput } from '../../../src/sdk/index.js';
 import { execute, parsePe } from '../../../src/services/pe/index.js';
 import type { PeInfo } from '../../../src/services/pe/parse.js';
 import { allTags, heuristicIds, runFile, runOn } from '../../helpers/service.js';

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { execute } from '../../../src/services/scripts/index.js';
-import type { ServiceOutput } from '../../../src/sdk/manifest.js';
+import type { ServiceOutput } from '../../../src/sdk/index.js';
 import { runFile, tempDir } from '../../helpers/service.js';
 
 const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/strelka-fixtures/', import.meta.url));

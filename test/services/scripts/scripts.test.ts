@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { execute, manifest } from '../../../src/services/scripts/index.js';
 import { foldConcatenation, loadPowerShellGrammar } from '../../../src/services/scripts/pstree.js';
-import type { ServiceOutput } from '../../../src/sdk/manifest.js';
+import type { ServiceOutput } from '../../../src/sdk/index.js';
 import { allTags, heuristicIds, runOn, tempDir } from '../../helpers/service.js';
 import {
   BATCH_CLEAN_LINE, batchDropper, JS_INNER, jsDropper, PS_ONE_LINER_CLEAN, powershellLayered, powershellOneLiner, VBS_INNER, vbsDropper,

@@ -1,0 +1,9 @@
+// The analyser SDK: the contract between the host and a service (manifest, task, context, output) and the helpers
+// analysers share. It depends on nothing of the host, so an analyser that imports only this package and its own
+// folder can be built, tested and run without the server around it.
+export type { ServiceContext } from './context.js';
+export type { HeuristicDefinition } from './heuristic.js';
+export { SERVICE_CATEGORIES, SERVICE_STAGES, type ServiceCategory, type ServiceManifest, type ServiceStage, type SubmissionParam } from './manifest.js';
+export type { ExecuteFn, ServiceModule } from './module.js';
+export type { BodyFormat, ExtractedFile, OutputSection, SectionHeuristic, ServiceOutput } from './output.js';
+export type { ServiceTask } from './task.js';
