@@ -7,3 +7,6 @@ export { SERVICE_CATEGORIES, SERVICE_STAGES, type ServiceCategory, type ServiceM
 export type { ExecuteFn, ServiceModule } from './module.js';
 export type { BodyFormat, ExtractedFile, OutputSection, SectionHeuristic, ServiceOutput } from './output.js';
 export type { ServiceTask } from './task.js';
+
+// Helpers analysers share.
+export { readHead } from './read-head.js';

@@ -4,9 +4,8 @@
 // follow Assemblyline's FrankenStrings.
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { readHead } from '../../core/util/read-head.js';
 import { join } from 'node:path';
-import type { ExtractedFile, OutputSection, SectionHeuristic, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { type ExtractedFile, type OutputSection, readHead, type SectionHeuristic, type ServiceContext, type ServiceManifest, type ServiceOutput, type ServiceTask } from '../../sdk/index.js';
 import { asciiStrings, wideStrings } from './strings.js';
 import { emptyIocs, findIocs, type Iocs } from './iocs.js';
 import { asText, findBase64, findHexPe, findXorPe, type Decoded } from './decoders.js';

@@ -3,10 +3,9 @@
 // downloads, dynamic execution, AMSI and Defender tampering, persistence, hidden PowerShell, plus the network
 // indicators each layer holds. The approach follows Assemblyline's Deobfuscripter, with parsers where they help.
 import { writeFile } from 'node:fs/promises';
-import { readHead } from '../../core/util/read-head.js';
 import { basename, join } from 'node:path';
 import { emptyIocs, findIocs, type Iocs } from '../frankenstrings/iocs.js';
-import type { OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { type OutputSection, readHead, type ServiceContext, type ServiceOutput, type ServiceTask } from '../../sdk/index.js';
 import { BATCH } from './batch.js';
 import { cmdlets } from './cmdlets.js';
 import { detect, downloadAndExecute, RULES } from './detect.js';
