@@ -10,3 +10,15 @@ export type { ServiceTask } from './task.js';
 
 // Helpers analysers share.
 export { readHead } from './read-head.js';
+export {
+  bytesEntropy,
+  FileHasher,
+  hashFile,
+  shannonEntropy,
+  ssdeepCompare,
+  ssdeepHash,
+  tlshDiff,
+  tlshHash,
+  tlshHashT1,
+  type FileHashes,
+} from './hashes/index.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AppContext } from '../../src/api/context.js';
-import { ssdeepHash, tlshHash } from '../../src/core/hashes/index.js';
+import { ssdeepHash, tlshHash } from '../../src/sdk/hashes/index.js';
 import { execute as badlistExecute } from '../../src/services/badlist/index.js';
 import { execute as safelistExecute } from '../../src/services/safelist/index.js';
 import { checkOutput } from '../../src/core/runtime/output.js';

@@ -49,4 +49,4 @@ export class Reader {
 }
 
 /** Shannon entropy of a byte range, in bits per byte. */
-export { bytesEntropy as entropy } from '../../core/hashes/file-hasher.js';
+export { bytesEntropy as entropy } from '../../sdk/index.js';
