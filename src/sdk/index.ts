@@ -22,3 +22,4 @@ export {
   tlshHashT1,
   type FileHashes,
 } from './hashes/index.js';
+export { emptyIocs, findIocs, ipRange, isDomain, refang, type Iocs } from './iocs.js';

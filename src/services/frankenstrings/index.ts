@@ -5,9 +5,8 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ExtractedFile, type OutputSection, readHead, type SectionHeuristic, type ServiceContext, type ServiceManifest, type ServiceOutput, type ServiceTask } from '../../sdk/index.js';
+import { emptyIocs, type ExtractedFile, findIocs, type Iocs, type OutputSection, readHead, type SectionHeuristic, type ServiceContext, type ServiceManifest, type ServiceOutput, type ServiceTask } from '../../sdk/index.js';
 import { asciiStrings, wideStrings } from './strings.js';
-import { emptyIocs, findIocs, type Iocs } from './iocs.js';
 import { asText, findBase64, findHexPe, findXorPe, type Decoded } from './decoders.js';
 
 export const manifest: ServiceManifest = {

@@ -4,8 +4,7 @@
 // indicators each layer holds. The approach follows Assemblyline's Deobfuscripter, with parsers where they help.
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { emptyIocs, findIocs, type Iocs } from '../frankenstrings/iocs.js';
-import { type OutputSection, readHead, type ServiceContext, type ServiceOutput, type ServiceTask } from '../../sdk/index.js';
+import { emptyIocs, findIocs, type Iocs, type OutputSection, readHead, type ServiceContext, type ServiceOutput, type ServiceTask } from '../../sdk/index.js';
 import { BATCH } from './batch.js';
 import { cmdlets } from './cmdlets.js';
 import { detect, downloadAndExecute, RULES } from './detect.js';
