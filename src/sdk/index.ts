@@ -23,3 +23,4 @@ export {
   type FileHashes,
 } from './hashes/index.js';
 export { emptyIocs, findIocs, ipRange, isDomain, refang, type Iocs } from './iocs.js';
+export { emailWords, passwordCandidates } from './passwords.js';

@@ -12,7 +12,7 @@ import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { execute, manifest } from '../../../src/services/email/index.js';
 import { parseAuthResults, parseHeaderBlock, parseReceived } from '../../../src/services/email/headers.js';
 import { findPasswords } from '../../../src/services/email/passwords.js';
-import { passwordCandidates } from '../../../src/services/extract/passwords.js';
+import { passwordCandidates } from '../../../src/sdk/passwords.js';
 import { allTags, heuristicIds, makeTask, runFile, runOn, tempDir } from '../../helpers/service.js';
 import { checkGolden } from '../pdf/golden.js';
 import { ZIP_PASSWORD, buildMsg, emlWithAttachedMessage, emlWithMsg, emlWithZip, protectedZip, type MsgSpec } from './build.js';

@@ -15,7 +15,7 @@ import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { checkOutput } from '../../../src/core/runtime/output.js';
 import { execute, manifest } from '../../../src/services/extract/index.js';
 import { parseListing } from '../../../src/services/extract/listing.js';
-import { emailWords } from '../../../src/services/extract/passwords.js';
+import { emailWords } from '../../../src/sdk/passwords.js';
 import { sanitiseEntryName } from '../../../src/services/extract/paths.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
