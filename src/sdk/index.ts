@@ -24,3 +24,4 @@ export {
 } from './hashes/index.js';
 export { emptyIocs, findIocs, ipRange, isDomain, refang, type Iocs } from './iocs.js';
 export { emailWords, passwordCandidates } from './passwords.js';
+export { BinaryReader } from './binary-reader.js';
