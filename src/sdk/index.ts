@@ -25,3 +25,4 @@ export {
 export { emptyIocs, findIocs, ipRange, isDomain, refang, type Iocs } from './iocs.js';
 export { emailWords, passwordCandidates } from './passwords.js';
 export { BinaryReader } from './binary-reader.js';
+export { yaraCompileError, yarax, type YaraPatternMatch, type YaraRuleMatch, type YaraRules } from './yarax.js';

@@ -7,8 +7,7 @@
 // 6 safe (-1000). A numeric meta `score` picks the nearest level; else a verdict word in `verdict`,
 // `category` (AL rule categories) or a boolean `malicious`/`suspicious` meta; rules without any are suspicious.
 import { open } from 'node:fs/promises';
-import type { OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
-import type { YaraRuleMatch } from '../../core/signatures/yarax.js';
+import type { OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask, YaraRuleMatch } from '../../sdk/index.js';
 import { compileRules, directoryRules, starterRules, type RuleSource } from './rules.js';
 
 export const manifest: ServiceManifest = {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { yaraCompileError, yarax, type YaraRules } from '../../core/signatures/yarax.js';
+import { yaraCompileError, type YaraRules, yarax } from '../../sdk/index.js';
 
 export interface RuleSource {
   /** Namespace of the rules: the signature source, reported as `<namespace>.<rule>`. */

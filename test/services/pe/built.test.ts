@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { yarax } from '../../../src/core/signatures/yarax.js';
+import { yarax } from '../../../src/sdk/yarax.js';
 import type { ServiceOutput } from '../../../src/sdk/index.js';
 import { execute, parsePe } from '../../../src/services/pe/index.js';
 import type { PeInfo } from '../../../src/services/pe/parse.js';

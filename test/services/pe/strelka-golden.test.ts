@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { yarax } from '../../../src/core/signatures/yarax.js';
+import { yarax } from '../../../src/sdk/yarax.js';
 import { execute, parsePe } from '../../../src/services/pe/index.js';
 import type { PeInfo } from '../../../src/services/pe/parse.js';
 import { languageName } from '../../../src/services/pe/report.js';
