@@ -23,6 +23,6 @@ export {
   type FileHashInfo,
   type ListSnapshot,
   type SnapshotItem,
-} from './snapshot.js';
+} from '../../sdk/list-snapshot.js';
 export { ListSync } from './sync.js';
 export { DEFAULT_TAG_SAFELIST, type ConfiguredTagSafelist } from './tag-defaults.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Datastore } from '../../store/datastore.js';
 import type { ResultSafelist } from '../results/postprocess.js';
 import type { ListKind } from './model.js';
-import { writeListSnapshot } from './snapshot.js';
+import { writeListSnapshot } from '../../sdk/list-snapshot.js';
 import { ListStore } from './store.js';
 import { DEFAULT_TAG_SAFELIST, type ConfiguredTagSafelist } from './tag-defaults.js';
 

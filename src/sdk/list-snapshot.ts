@@ -8,8 +8,8 @@
 // Only enabled, unexpired items of type "file" are written; tag and signature items are not file verdicts.
 import { rename, writeFile } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
-import type { ListHashes, ListItem, ListKind } from './model.js';
-import type { ListStore } from './store.js';
+import type { ListHashes, ListItem, ListKind } from '../core/lists/model.js';
+import type { ListStore } from '../core/lists/store.js';
 
 export const SNAPSHOT_VERSION = 1;
 
