@@ -26,3 +26,16 @@ export { emptyIocs, findIocs, ipRange, isDomain, refang, type Iocs } from './ioc
 export { emailWords, passwordCandidates } from './passwords.js';
 export { BinaryReader } from './binary-reader.js';
 export { yaraCompileError, yarax, type YaraPatternMatch, type YaraRuleMatch, type YaraRules } from './yarax.js';
+export {
+  ATTRIBUTION_KEYS,
+  badlistVerdict,
+  readListSnapshot,
+  safelistVerdict,
+  type Attribution,
+  type FileHashInfo,
+  type ListHashes,
+  type ListKind,
+  type ListSnapshot,
+  type ListSource,
+  type SnapshotItem,
+} from './list-snapshot.js';

@@ -1,7 +1,6 @@
 // Badlist: flags files known to be malicious, with the attribution recorded on the badlist item. Like the
-// Safelist service it reads the snapshot the host writes (src/core/lists/snapshot.ts) from `snapshot_path`.
-import { ATTRIBUTION_KEYS, badlistVerdict, readListSnapshot } from '../../core/lists/index.js';
-import type { ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+// Safelist service it reads the snapshot the host writes (src/sdk/list-snapshot.ts) from `snapshot_path`.
+import { ATTRIBUTION_KEYS, badlistVerdict, readListSnapshot, type ServiceContext, type ServiceManifest, type ServiceOutput, type ServiceTask } from '../../sdk/index.js';
 
 export const manifest: ServiceManifest = {
   name: 'Badlist',

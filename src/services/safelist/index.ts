@@ -1,8 +1,7 @@
 // Safelist: stops the analysis of files known to be safe. The worker has no datastore, so the service reads a
-// snapshot of the safelisted files that the host writes (see src/core/lists/snapshot.ts) from the path given in
+// snapshot of the safelisted files that the host writes (see src/sdk/list-snapshot.ts) from the path given in
 // `snapshot_path`; without one it lets every file through.
-import { readListSnapshot, safelistVerdict } from '../../core/lists/index.js';
-import type { ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { readListSnapshot, safelistVerdict, type ServiceContext, type ServiceManifest, type ServiceOutput, type ServiceTask } from '../../sdk/index.js';
 
 export const manifest: ServiceManifest = {
   name: 'Safelist',
