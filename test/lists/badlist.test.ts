@@ -11,7 +11,7 @@ import { ssdeepHash, tlshHash } from '../../src/sdk/hashes/index.js';
 import { execute as badlistExecute } from '../../src/services/badlist/index.js';
 import { execute as safelistExecute } from '../../src/services/safelist/index.js';
 import { checkOutput } from '../../src/core/runtime/output.js';
-import { validateTags } from '../../src/core/results/tags.js';
+import { validateTags } from '../../src/sdk/tags/validate.js';
 import type { ServiceOutput, ServiceTask } from '../../src/sdk/index.js';
 import { adminHeaders, call, startTestServer, type TestServer } from '../helpers/server.js';
 

@@ -4,7 +4,7 @@
 // and attribution are badlist-only).
 import { createHash } from 'node:crypto';
 import { badRequest } from '../errors.js';
-import { normalizeTagValue } from '../results/tags.js';
+import { normalizeTagValue } from '../../sdk/tags/validate.js';
 import { ATTRIBUTION_KEYS, type Attribution, type ListHashes, type ListKind, type ListSource } from '../../sdk/list-snapshot.js';
 
 export type ItemType = 'file' | 'tag' | 'signature';

@@ -5,7 +5,7 @@
 // result holds generically can appear (no PE/sandbox/network parts unless a service supplies its own record).
 import { defaultClassification, type ClassificationOps } from '../results/c12n.js';
 import type { AttackEntry, ResultRecord, TagValue } from '../results/model.js';
-import { flattenTags } from '../results/tags.js';
+import { flattenTags } from '../../sdk/tags/validate.js';
 import { attackPlacement } from '../results/attack-table.js';
 import { signatureOntologyId } from './object-id.js';
 

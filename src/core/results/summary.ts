@@ -5,7 +5,7 @@
 import { defaultClassification, type ClassificationOps } from './c12n.js';
 import { formatSection, type FormattedResult, type FormattedSection } from './format.js';
 import type { ResultRecord, TagValue } from './model.js';
-import { flattenTags, summaryBucket, SUMMARY_TAG_TYPES, type SummaryBucket } from './tags.js';
+import { flattenTags, summaryBucket, SUMMARY_TAG_TYPES, type SummaryBucket } from '../../sdk/tags/validate.js';
 
 export type HType = 'malicious' | 'suspicious' | 'info' | 'safe';
 

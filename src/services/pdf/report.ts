@@ -3,7 +3,7 @@
 // counts, so a document that defeats the parser still scores on what a byte scan sees.
 import { createHash } from 'node:crypto';
 import type { OutputSection } from '../../sdk/index.js';
-import { validateTags } from '../../core/results/tags.js';
+import { validateTags } from '../../sdk/tags/validate.js';
 import { ALL_KEYWORDS, COLORS_KEY, type KeywordCounts } from './keywords.js';
 import { HEUR } from './manifest.js';
 import type { ObjectFindings } from './objects.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   flattenTags, isTagSafelisted, nestTags, normalizeTagValue, shortType, splitSafelisted, summaryBucket, tagKind, tagList,
   TAG_TYPE_LIST, TAG_TYPES, validateTags,
-} from '../../../src/core/results/tags.js';
+} from '../../../src/sdk/tags/validate.js';
 
 test('taxonomy has every leaf of the Tagging model with its type', () => {
   // 214 leaves in Assemblyline's model, `file.rule` (a mapping) among them.

@@ -6,7 +6,7 @@ import { BUILTIN_RULES, configuredRules, matchRules } from '../../../src/service
 import type { ServiceTask } from '../../../src/sdk/index.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { checkOutput } from '../../../src/core/runtime/output.js';
-import { validateTags } from '../../../src/core/results/tags.js';
+import { validateTags } from '../../../src/sdk/tags/validate.js';
 
 const names = (types: string[]) => matchRules(types, BUILTIN_RULES).map((r) => r.name).sort();
 

@@ -4,7 +4,7 @@
 // normalised one (lowercased domain, canonical IPv4, uppercase attribution keywords...).
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { isIPv6 } from 'node:net';
-import type { NestedTags, TagValue } from './model.js';
+import type { NestedTags, TagValue } from '../../core/results/model.js';
 import { shortType, tagKind, type TagKind } from './taxonomy.js';
 
 export { shortType, tagKind, TAG_TYPES, TAG_TYPE_LIST, type TagKind } from './taxonomy.js';
