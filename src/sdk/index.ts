@@ -39,3 +39,14 @@ export {
   type ListSource,
   type SnapshotItem,
 } from './list-snapshot.js';
+export {
+  isValidDomain,
+  normalizeTagValue,
+  validateTags,
+  type FlatTags,
+  type InvalidTag,
+  type TagCheck,
+  type TagValidationOptions,
+  type TagValue,
+} from './tags/validate.js';
+export { shortType, tagKind, TAG_TYPE_LIST, TAG_TYPES, type TagKind } from './tags/taxonomy.js';

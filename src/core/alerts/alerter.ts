@@ -5,7 +5,7 @@ import type { FileRecord } from '../files/file-record.js';
 import type { IngestMessage } from '../ingest/message.js';
 import type { ResultRecord } from '../results/model.js';
 import { hType, type Verdicts } from '../results/summary.js';
-import { flattenTags } from '../../sdk/tags/validate.js';
+import { flattenTags } from '../results/tags.js';
 import type { SubmissionRecord } from '../submission/record.js';
 import { isoDate } from '../util/time.js';
 import { Workflows } from './workflows.js';

@@ -10,7 +10,7 @@ import type { FileRecord } from '../files/file-record.js';
 import type { ErrorRecord } from '../results/model.js';
 import { errorRecord } from '../results/postprocess.js';
 import { errorKey } from '../results/keys.js';
-import { flattenTags } from '../../sdk/tags/validate.js';
+import { flattenTags } from '../results/tags.js';
 import type { SubmissionRecord } from '../submission/record.js';
 import { isoDate } from '../util/time.js';
 import type { RegisteredService, ServiceRegistry } from './registry.js';

@@ -6,7 +6,7 @@ import { daysFromNow, isoDate } from '../util/time.js';
 import { defaultClassification, type ClassificationOps } from './c12n.js';
 import { parseResultKey } from './keys.js';
 import type { ResultFile, ResultRecord, ResultSection, SectionHeuristicRecord } from './model.js';
-import { flattenTags, tagList, type ApiTag } from '../../sdk/tags/validate.js';
+import { flattenTags, tagList, type ApiTag } from './tags.js';
 
 /** Body formats whose body is stored as JSON text. */
 export const JSON_BODY_FORMATS: ReadonlySet<string> = new Set([

@@ -11,7 +11,8 @@ import { scoreHeuristic } from './heuristics.js';
 import type {
   ErrorRecord, ErrorStatus, ErrorType, HeuristicRecord, ResultFile, ResultRecord, ResultSection, SectionHeuristicRecord,
 } from './model.js';
-import { nestTags, splitSafelisted, validateTags, type InvalidTag, type TagSafelist, type TagValidationOptions } from '../../sdk/tags/validate.js';
+import { nestTags, splitSafelisted, type TagSafelist } from './tags.js';
+import { validateTags, type InvalidTag, type TagValidationOptions } from '../../sdk/tags/validate.js';
 
 export interface ResultSafelist extends TagSafelist {
   /** Safelisted signature names: a heuristic whose signatures are all safelisted scores 0. */
