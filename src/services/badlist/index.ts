@@ -1,6 +1,7 @@
 // Badlist: flags files known to be malicious, with the attribution recorded on the badlist item. Like the
 // Safelist service it reads the snapshot the host writes (src/sdk/list-snapshot.ts) from `snapshot_path`.
-import { ATTRIBUTION_KEYS, badlistVerdict, readListSnapshot, type ServiceContext, type ServiceManifest, type ServiceOutput, type ServiceTask } from '../../sdk/index.js';
+import type { ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { ATTRIBUTION_KEYS, badlistVerdict, readListSnapshot } from '../../sdk/list-snapshot.js';
 
 export const manifest: ServiceManifest = {
   name: 'Badlist',

@@ -1,7 +1,8 @@
 // What the ELF structure says about the program: its interpreter and libraries, what it imports and exports,
 // its notes, how its bytes are distributed, and the traits malware shows (packing, W+X memory, an odd loader,
 // networking next to process execution, debugger checks).
-import { BinaryReader, bytesEntropy } from '../../sdk/index.js';
+import { BinaryReader } from '../../sdk/binary-reader.js';
+import { bytesEntropy } from '../../sdk/hashes/file-hasher.js';
 import { addressToOffset, DT, PF, PT, SHT, tableString, type ElfInfo, type ElfSection } from './parse.js';
 import { noteTypeName } from './names.js';
 

@@ -6,7 +6,7 @@
 // outputs are the test oracle): `entryPoint` is a file offset, section and segment tables are all-or-nothing,
 // only the first SHT_SYMTAB / SHT_DYNSYM section is read, and a section header count at or above SHN_LORESERVE
 // leaves the sections out.
-import { BinaryReader } from '../../sdk/index.js';
+import { BinaryReader } from '../../sdk/binary-reader.js';
 
 export const PT = { NULL: 0, LOAD: 1, DYNAMIC: 2, INTERP: 3, NOTE: 4, PHDR: 6, TLS: 7 } as const;
 export const SHT = { NULL: 0, SYMTAB: 2, STRTAB: 3, DYNAMIC: 6, NOTE: 7, NOBITS: 8, DYNSYM: 11 } as const;

@@ -5,7 +5,9 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { emptyIocs, type ExtractedFile, findIocs, type Iocs, type OutputSection, readHead, type SectionHeuristic, type ServiceContext, type ServiceManifest, type ServiceOutput, type ServiceTask } from '../../sdk/index.js';
+import type { ExtractedFile, Iocs, OutputSection, SectionHeuristic, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { emptyIocs, findIocs } from '../../sdk/iocs.js';
+import { readHead } from '../../sdk/read-head.js';
 import { asciiStrings, wideStrings } from './strings.js';
 import { asText, findBase64, findHexPe, findXorPe, type Decoded } from './decoders.js';
 

@@ -6,7 +6,7 @@
 // Where there is a choice, values follow YARA's macho module (the test oracle): the entry point is a file
 // offset (LC_MAIN's entryoff, or LC_UNIXTHREAD's program counter mapped through the segments, which wins when
 // both are present), and the UUID is printed with trailing zero bytes trimmed.
-import { BinaryReader } from '../../sdk/index.js';
+import { BinaryReader } from '../../sdk/binary-reader.js';
 import { readExports, readImports, readSymtab } from './symbols.js';
 import { parseSignature } from './signature.js';
 import type { Dysymtab, FatArch, LinkeditData, MachoFile, MachoInfo, MachoSegment } from './types.js';

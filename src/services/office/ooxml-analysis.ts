@@ -1,6 +1,7 @@
 // Analysis of an OOXML package: parts, relationships (external ones scored by type like Assemblyline does,
 // attachedTemplate as template injection), the VBA project in vbaProject.bin, embedded objects, DDE and XLM.
-import { ipRange, type OutputSection } from '../../sdk/index.js';
+import type { OutputSection } from '../../sdk/index.js';
+import { ipRange } from '../../sdk/iocs.js';
 import { ddeFields, ddeSection, excelDdeSection } from './dde.js';
 import { HEUR } from './manifest.js';
 import type { MacroFindings } from './macros.js';

@@ -5,7 +5,8 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
-import { type ExtractedFile, type OutputSection, readHead, type ServiceContext, type ServiceOutput, type ServiceTask } from '../../sdk/index.js';
+import type { ExtractedFile, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { readHead } from '../../sdk/read-head.js';
 import { addCounts, countKeywords, emptyCounts, type KeywordCounts } from './keywords.js';
 import { HEUR, manifest } from './manifest.js';
 import { dropEncryptedContent, readObjects, type ObjectFindings } from './objects.js';

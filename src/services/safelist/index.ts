@@ -1,7 +1,8 @@
 // Safelist: stops the analysis of files known to be safe. The worker has no datastore, so the service reads a
 // snapshot of the safelisted files that the host writes (see src/sdk/list-snapshot.ts) from the path given in
 // `snapshot_path`; without one it lets every file through.
-import { readListSnapshot, safelistVerdict, type ServiceContext, type ServiceManifest, type ServiceOutput, type ServiceTask } from '../../sdk/index.js';
+import type { ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { readListSnapshot, safelistVerdict } from '../../sdk/list-snapshot.js';
 
 export const manifest: ServiceManifest = {
   name: 'Safelist',

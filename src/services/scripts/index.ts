@@ -4,7 +4,9 @@
 // indicators each layer holds. The approach follows Assemblyline's Deobfuscripter, with parsers where they help.
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { emptyIocs, findIocs, type Iocs, type OutputSection, readHead, type ServiceContext, type ServiceOutput, type ServiceTask } from '../../sdk/index.js';
+import type { Iocs, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { emptyIocs, findIocs } from '../../sdk/iocs.js';
+import { readHead } from '../../sdk/read-head.js';
 import { BATCH } from './batch.js';
 import { cmdlets } from './cmdlets.js';
 import { detect, downloadAndExecute, RULES } from './detect.js';

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { yaraCompileError, type YaraRules, yarax } from '../../sdk/index.js';
+import type { YaraRules } from '../../sdk/index.js';
+import { yaraCompileError, yarax } from '../../sdk/yarax.js';
 
 export interface RuleSource {
   /** Namespace of the rules: the signature source, reported as `<namespace>.<rule>`. */
