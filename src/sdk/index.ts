@@ -8,6 +8,7 @@
 // for analysers that use neither.
 export type { ServiceContext } from './context.js';
 export type { HeuristicDefinition } from './heuristic.js';
+export { HOST_DATA_KEYS, type HostData, type HostDataKey, type HostDataRequest } from './host-data.js';
 export { SERVICE_CATEGORIES, SERVICE_STAGES, type ServiceCategory, type ServiceManifest, type ServiceStage, type SubmissionParam } from './manifest.js';
 export type { ExecuteFn, ServiceModule } from './module.js';
 export type { BodyFormat, ExtractedFile, OutputSection, SectionHeuristic, ServiceOutput } from './output.js';

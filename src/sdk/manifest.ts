@@ -2,6 +2,7 @@
 // takes, limits, configuration, the parameters a submitter may set and the heuristics it can raise). The host
 // checks every manifest when it loads a service, so a broken one is refused with all its problems named.
 import type { HeuristicDefinition } from './heuristic.js';
+import type { HostDataRequest } from './host-data.js';
 
 export const SERVICE_STAGES = ['FILTER', 'EXTRACT', 'CORE', 'SECONDARY', 'POST', 'REVIEW'] as const;
 export type ServiceStage = (typeof SERVICE_STAGES)[number];
@@ -41,6 +42,15 @@ export interface ServiceManifest {
   recursionPrevention?: string[];
   /** Default configuration, overridable per deployment. */
   config?: Record<string, unknown>;
+  /**
+   * Host-provided data the service needs, and the configuration key each arrives under: `{ yaraRules: 'rules_dir' }`
+   * sets `serviceConfig.rules_dir` to the directory of the deployed YARA rules (see host-data.ts). Declared here,
+   * not looked up by service name, so the host knows no analyser and each service gets only what it asked for.
+   * It arrives as configuration, over the defaults and the deployment's settings, so the worker protocol, the
+   * result cache (whose key covers the configuration) and a direct call of execute() treat it as any other
+   * setting; without a host the default in `config` applies.
+   */
+  host?: HostDataRequest;
   /** Parameters a submitter may set (`service_spec`). */
   submissionParams?: SubmissionParam[];
   heuristics: HeuristicDefinition[];
