@@ -100,24 +100,26 @@ export async function openPipeline(config: AssayConfig, storage: Storage, intake
     log,
   );
   const notifications = new NotificationQueues<IngestMessage>(storage.queues.messageLists<IngestMessage>('nq'));
+  const alerter = new Alerter(ds, config.submission.verdicts);
   const ingester = new Ingester(
     ds,
     notifications,
     dispatcher,
+    {
+      // Sensors send the same file again and again: asking first is cheaper than writing it again.
+      storeContent: async (sha256, bytes) => {
+        if (!(await storage.filestore.exists(sha256))) await storage.filestore.put(sha256, bytes, { verified: true });
+      },
+      prepareFile: async (file, p) => {
+        await intake.recordStored(file.sha256, { name: file.name, classification: p.classification, ttlDays: p.ttl, ignoreSize: true });
+      },
+      onFinalized: async (msg, sub) => {
+        await alerter.onIngestFinalized(msg, sub);
+      },
+    },
     { ...DEFAULT_INGESTER_CONFIG, ...config.ingester, maxFileSize: config.submission.maxFileSize },
     log,
   );
-  // Sensors send the same file again and again: asking first is cheaper than writing it again.
-  ingester.storeContent = async (sha256, bytes) => {
-    if (!(await storage.filestore.exists(sha256))) await storage.filestore.put(sha256, bytes, { verified: true });
-  };
-  ingester.prepareFile = async (file, p) => {
-    await intake.recordStored(file.sha256, { name: file.name, classification: p.classification, ttlDays: p.ttl, ignoreSize: true });
-  };
-  const alerter = new Alerter(ds, config.submission.verdicts);
-  ingester.onFinalized = async (msg, sub) => {
-    await alerter.onIngestFinalized(msg, sub);
-  };
   const watch = new WatchQueues(storage.queues.messageLists<WatchMessage>('wq'), dispatcher, (sid) => dispatcher.isRunning(sid));
   return {
     registry,
