@@ -13,7 +13,10 @@ export interface ServiceTask {
   maxFiles: number;
   deepScan: boolean;
   ignoreCache: boolean;
-  /** Manifest config merged with the submitter's `service_spec` for this service. */
+  /**
+   * The service's configuration: the manifest's defaults, the deployment's settings, the host data the manifest
+   * declares (`host`), then what the submitter set in `service_spec` among the parameters the manifest offers.
+   */
   serviceConfig: Record<string, unknown>;
   /** Values earlier services shared with later ones and with children (e.g. `passwords`). */
   tempSubmissionData: Record<string, unknown>;
