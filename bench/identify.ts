@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WASMagic, WASMagicFlags } from 'wasmagic';
-import { hashFile } from '../src/core/hashes/file-hasher.js';
-import { ssdeepHash } from '../src/core/hashes/ssdeep.js';
-import { tlshHashT1 } from '../src/core/hashes/tlsh.js';
+import { hashFile } from '../src/sdk/hashes/file-hasher.js';
+import { ssdeepHash } from '../src/sdk/hashes/ssdeep.js';
+import { tlshHashT1 } from '../src/sdk/hashes/tlsh.js';
 import { createIdentifier, IDENTIFY_HEADER_BYTES } from '../src/core/identify/index.js';
 
 const { values: o } = parseArgs({ options: { passes: { type: 'string', default: '3' }, big: { type: 'string' } } });

@@ -11,7 +11,7 @@ import { ServiceRegistry } from '../src/core/dispatch/registry.js';
 import { BUILTIN_SERVICES_DIR } from '../src/core/pipeline.js';
 import { defaultParams } from '../src/core/submission/params.js';
 import { DescribePool } from '../src/core/files/describe-pool.js';
-import type { ServiceModule, ServiceTask } from '../src/services/service.js';
+import type { ServiceModule, ServiceTask } from '../src/sdk/index.js';
 import { percentile, ROOT } from './lib.js';
 
 const { values: o } = parseArgs({ options: { passes: { type: 'string', default: '3' } } });

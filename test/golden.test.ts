@@ -3,7 +3,7 @@
 // UPDATE_GOLDEN=1 rewrites the `.out` files after an intended change; testdata/README.md describes the layout.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ExecuteFn } from '../src/services/service.js';
+import type { ExecuteFn } from '../src/sdk/index.js';
 import * as characterize from '../src/services/characterize/index.js';
 import * as elf from '../src/services/elf/index.js';
 import * as email from '../src/services/email/index.js';

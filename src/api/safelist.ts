@@ -3,7 +3,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, notFound } from '../core/errors.js';
-import { notFoundMessage, type ListCaller, type ListKind, type ListSync } from '../core/lists/index.js';
+import { notFoundMessage, type ListCaller, type ListSync } from '../core/lists/index.js';
+import type { ListKind } from '../sdk/list-snapshot.js';
 import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 

@@ -6,8 +6,8 @@ import { notFound } from '../core/errors.js';
 import type { RegisteredService } from '../core/dispatch/registry.js';
 import { heuristicStat } from '../core/report/heuristic-stats.js';
 import type { HeuristicRecord, ResultRecord } from '../core/results/model.js';
-import { TAG_TYPE_LIST } from '../core/results/tags.js';
-import { SERVICE_CATEGORIES, SERVICE_STAGES } from '../services/service.js';
+import { TAG_TYPE_LIST } from '../sdk/tags/taxonomy.js';
+import { SERVICE_CATEGORIES, SERVICE_STAGES } from '../sdk/manifest.js';
 import type { ApiApp, AppContext } from './context.js';
 import { AnyJson, Enveloped, reply } from './envelope.js';
 

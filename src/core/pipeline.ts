@@ -9,6 +9,7 @@ import { Dispatcher } from './dispatch/dispatcher.js';
 import { discoverServices } from './dispatch/discover.js';
 import { DISPATCHER_SERVICE } from './dispatch/limit-report.js';
 import { ServiceRegistry } from './dispatch/registry.js';
+import { configureServices, hostDataValues, prepareHostData, type HostDataProviders } from './dispatch/service-config.js';
 import { WatchQueues, type WatchMessage } from './dispatch/watch.js';
 import type { FileIntake } from './files/file-intake.js';
 import { DEFAULT_INGESTER_CONFIG, Ingester } from './ingest/ingester.js';
@@ -43,26 +44,23 @@ export interface Pipeline {
 
 export async function openPipeline(config: AssayConfig, storage: Storage, intake: FileIntake, tmpDir: string, log: Logger): Promise<Pipeline> {
   const ds = storage.datastore;
-  const registry = new ServiceRegistry(await discoverServices([...(config.services.builtin ? [BUILTIN_SERVICES_DIR] : []), ...config.services.paths]));
-  // The deployment's settings of each service, over its manifest's defaults.
-  for (const [name, settings] of Object.entries(config.services.config)) {
-    const svc = registry.get(name);
-    if (svc) svc.manifest.config = { ...svc.manifest.config, ...settings };
-    else log.warn({ service: name }, 'configuration given for a service that is not loaded');
-  }
-  // YARA reads the deployed rules from files the host keeps current (see the signature API).
-  const yara = registry.get('YARA');
-  if (yara) {
-    yara.manifest.config = { ...yara.manifest.config, rules_dir: rulesDir(config.dataDir) };
-    await new SignatureStore(ds).exportActive(rulesDir(config.dataDir));
-  }
-  // The list filters read snapshots the host rewrites on every list change (see ListSync).
   const lists = new ListSync(ds, join(config.dataDir, 'lists'), config.lists.tagSafelist);
-  await lists.refreshAll();
-  for (const [name, kind] of [['Safelist', 'safelist'], ['Badlist', 'badlist']] as const) {
-    const svc = registry.get(name);
-    if (svc) svc.manifest.config = { ...svc.manifest.config, snapshot_path: lists.snapshotPath(kind) };
+  // What the host keeps current for the services that declare they need it (`host` in their manifests).
+  const hostData: HostDataProviders = {
+    // Deployed YARA rules are written out here, and again by the signature API on every change.
+    yaraRules: { value: rulesDir(config.dataDir), prepare: () => new SignatureStore(ds).exportActive(rulesDir(config.dataDir)) },
+    // The list snapshots are rewritten on every list change (see ListSync), and written below in any case.
+    safelistSnapshot: { value: lists.snapshotPath('safelist') },
+    badlistSnapshot: { value: lists.snapshotPath('badlist') },
+  };
+  const found = await discoverServices([...(config.services.builtin ? [BUILTIN_SERVICES_DIR] : []), ...config.services.paths]);
+  // The deployment's settings of each service go over its manifest's defaults.
+  const registry = new ServiceRegistry(configureServices(found, config.services.config, hostDataValues(hostData)));
+  for (const name of Object.keys(config.services.config)) {
+    if (!registry.get(name)) log.warn({ service: name }, 'configuration given for a service that is not loaded');
   }
+  await prepareHostData(hostData, registry.all().map((s) => s.manifest));
+  await lists.refreshAll();
   const heuristics = new Map<string, HeuristicRecord>();
   const heurCol = ds.collection<HeuristicRecord>('heuristic');
   // The dispatcher's own heuristic (a limit cut the analysis short) is scored like any analyser's.
@@ -102,24 +100,26 @@ export async function openPipeline(config: AssayConfig, storage: Storage, intake
     log,
   );
   const notifications = new NotificationQueues<IngestMessage>(storage.queues.messageLists<IngestMessage>('nq'));
+  const alerter = new Alerter(ds, config.submission.verdicts);
   const ingester = new Ingester(
     ds,
     notifications,
     dispatcher,
+    {
+      // Sensors send the same file again and again: asking first is cheaper than writing it again.
+      storeContent: async (sha256, bytes) => {
+        if (!(await storage.filestore.exists(sha256))) await storage.filestore.put(sha256, bytes, { verified: true });
+      },
+      prepareFile: async (file, p) => {
+        await intake.recordStored(file.sha256, { name: file.name, classification: p.classification, ttlDays: p.ttl, ignoreSize: true });
+      },
+      onFinalized: async (msg, sub) => {
+        await alerter.onIngestFinalized(msg, sub);
+      },
+    },
     { ...DEFAULT_INGESTER_CONFIG, ...config.ingester, maxFileSize: config.submission.maxFileSize },
     log,
   );
-  // Sensors send the same file again and again: asking first is cheaper than writing it again.
-  ingester.storeContent = async (sha256, bytes) => {
-    if (!(await storage.filestore.exists(sha256))) await storage.filestore.put(sha256, bytes, { verified: true });
-  };
-  ingester.prepareFile = async (file, p) => {
-    await intake.recordStored(file.sha256, { name: file.name, classification: p.classification, ttlDays: p.ttl, ignoreSize: true });
-  };
-  const alerter = new Alerter(ds, config.submission.verdicts);
-  ingester.onFinalized = async (msg, sub) => {
-    await alerter.onIngestFinalized(msg, sub);
-  };
   const watch = new WatchQueues(storage.queues.messageLists<WatchMessage>('wq'), dispatcher, (sid) => dispatcher.isRunning(sid));
   return {
     registry,

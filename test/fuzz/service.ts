@@ -5,8 +5,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkOutput } from '../../src/core/runtime/output.js';
-import { validateTags } from '../../src/core/results/tags.js';
-import type { ServiceModule, ServiceOutput, ServiceTask } from '../../src/services/service.js';
+import { validateTags } from '../../src/sdk/tags/validate.js';
+import type { ServiceModule, ServiceOutput, ServiceTask } from '../../src/sdk/index.js';
 import { makeContext, makeTask } from '../helpers/service.js';
 
 export interface RunOptions {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import type { ServiceOutput } from '../../src/services/service.js';
+import type { ServiceOutput } from '../../src/sdk/index.js';
 import { REPO_ROOT } from './corpus.js';
 
 export const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === '1';

@@ -3,9 +3,9 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../../src/services/service.js';
+import type { OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../../src/sdk/index.js';
 import { checkOutput } from '../../src/core/runtime/output.js';
-import { validateTags } from '../../src/core/results/tags.js';
+import { validateTags } from '../../src/sdk/tags/validate.js';
 
 export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));

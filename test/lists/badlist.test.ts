@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AppContext } from '../../src/api/context.js';
-import { ssdeepHash, tlshHash } from '../../src/core/hashes/index.js';
+import { ssdeepHash, tlshHash } from '../../src/sdk/hashes/index.js';
 import { execute as badlistExecute } from '../../src/services/badlist/index.js';
 import { execute as safelistExecute } from '../../src/services/safelist/index.js';
 import { checkOutput } from '../../src/core/runtime/output.js';
-import { validateTags } from '../../src/core/results/tags.js';
-import type { ServiceOutput, ServiceTask } from '../../src/services/service.js';
+import { validateTags } from '../../src/sdk/tags/validate.js';
+import type { ServiceOutput, ServiceTask } from '../../src/sdk/index.js';
 import { adminHeaders, call, startTestServer, type TestServer } from '../helpers/server.js';
 
 /** Deterministic text-like bytes: ssdeep needs varied content to cut its pieces. */

@@ -2,7 +2,7 @@
 // extracted files it may reach. Files are placed one by one in a fixed order (see the dispatcher), so the same
 // input always gives the same tree and the same refusals, whatever the timing of the analysers.
 import type { ErrorType } from '../results/model.js';
-import type { OutcomeFile } from './task-output.js';
+import type { OutcomeFile } from './task-outcome.js';
 
 export interface BudgetLimits {
   /** Files at this depth (the submitted file is depth 0) or deeper are not analysed. */

@@ -3,12 +3,15 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadManifest } from '../runtime/index.js';
-import type { ServiceManifest } from '../../services/service.js';
+import type { ServiceManifest } from '../../sdk/manifest.js';
 
 const SKIP = /(\.d\.ts|\.test\.[cm]?[jt]s|\.map)$/;
 const MODULE = /\.[cm]?[jt]s$/;
 
-/** Module paths in `dir`: `name.ts|js` files and `name/index.ts|js` folders (the contract file excluded). */
+/**
+ * Module paths in `dir`: `name.ts|js` files and `name/index.ts|js` folders. A top-level `index` or `service` file
+ * is taken for code the directory's services share, not for a service.
+ */
 export function serviceModulePaths(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];

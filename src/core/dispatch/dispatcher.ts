@@ -2,7 +2,8 @@
 // parallel, and all must finish before the next stage starts); files that services extract are analysed in
 // turn, within the depth and count limits. The finished submission records its results, errors and scores.
 import { EventEmitter } from 'node:events';
-import type { ServiceManifest, ServiceTask } from '../../services/service.js';
+import type { ServiceManifest } from '../../sdk/manifest.js';
+import type { ServiceTask } from '../../sdk/task.js';
 import type { Collection, Datastore } from '../../store/datastore.js';
 import type { LocalFile } from '../../store/filestore.js';
 import type { FileRecord } from '../files/file-record.js';
@@ -15,7 +16,8 @@ import { isoDate } from '../util/time.js';
 import type { RegisteredService, ServiceRegistry } from './registry.js';
 import { SubmissionBudget } from './budget.js';
 import { limitResult } from './limit-report.js';
-import { runServiceTask, type ResultOutcome, type TaskOutcome, type TaskStores } from './service-task.js';
+import { runServiceTask } from './service-task.js';
+import type { ResultOutcome, TaskOutcome, TaskStores } from './task-outcome.js';
 
 export interface DispatcherConfig {
   maxExtractionDepth: number;

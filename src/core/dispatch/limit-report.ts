@@ -1,7 +1,7 @@
 // When a limit cuts a submission's analysis short, the submission says so with a scored result on the submitted
 // file: what was left unanalysed may be exactly what matters (a payload nested one level too deep, a bomb that
 // exhausts the budget before the real content), so a cut analysis is never reported as clean.
-import type { ServiceManifest } from '../../services/service.js';
+import type { ServiceManifest } from '../../sdk/manifest.js';
 import { buildResult } from '../results/postprocess.js';
 import { resultKey } from '../results/keys.js';
 import type { HeuristicRecord, ResultRecord } from '../results/model.js';

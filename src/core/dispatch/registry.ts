@@ -1,6 +1,6 @@
 // The services this deployment runs: each module's manifest, compiled accept/reject patterns, and the choice
 // of services for a file (Assemblyline's schedule: stage order, selection by name or category, exclusions).
-import { SERVICE_STAGES, type ServiceManifest, type ServiceStage } from '../../services/service.js';
+import { SERVICE_STAGES, type ServiceManifest, type ServiceStage } from '../../sdk/manifest.js';
 import type { SubmissionParams } from '../submission/params.js';
 
 export interface RegisteredService {

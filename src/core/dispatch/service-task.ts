@@ -3,59 +3,18 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ServiceTask } from '../../services/service.js';
-import type { Collection } from '../../store/datastore.js';
-import type { Filestore, LocalFile } from '../../store/filestore.js';
-import type { FileIntake } from '../files/file-intake.js';
+import type { ServiceTask } from '../../sdk/task.js';
+import type { LocalFile } from '../../store/filestore.js';
 import type { FileRecord } from '../files/file-record.js';
-import { errorRecord, type ResultSafelist } from '../results/postprocess.js';
+import { errorRecord } from '../results/postprocess.js';
 import { emptyResultKey, errorKey, resultKey, type ConfKeyTask } from '../results/keys.js';
-import { prepareOutput, type OutcomeFile } from './task-output.js';
-import type { ErrorRecord, ErrorType, HeuristicRecord, ResultRecord } from '../results/model.js';
+import { prepareOutput } from './task-output.js';
+import type { ErrorType } from '../results/model.js';
 import type { RunOutcome } from '../runtime/index.js';
 import type { RegisteredService } from './registry.js';
+import type { ErrorOutcome, OutcomeFile, TaskOutcome, TaskStores } from './task-outcome.js';
 
 export const MAX_ATTEMPTS = 3;
-
-export interface TaskExecutor {
-  run(req: { modulePath: string; task: ServiceTask; filePath: string; workDir: string; timeoutSeconds: number; memoryMb?: number }): Promise<RunOutcome>;
-}
-
-export interface TaskStores {
-  results: Collection<ResultRecord>;
-  emptyResults: Collection<{ expiry_ts: string | null; created: string }>;
-  errors: Collection<ErrorRecord>;
-  files: Collection<FileRecord>;
-  filestore: Filestore;
-  intake: FileIntake;
-  executor: TaskExecutor;
-  heuristics: Map<string, HeuristicRecord>;
-  /** The tag and signature safelist in force when a result is built. */
-  safelist?: () => ResultSafelist;
-  tmpDir: string;
-}
-
-/**
- * What became of one service on one file. A result is not stored yet: `commit` stores the extracted files the
- * submission keeps (those not in `refused`, by sha256, with the reason) and then the result; `discard` drops it.
- */
-export interface ResultOutcome {
-  kind: 'result';
-  record: ResultRecord;
-  tempData: Record<string, unknown>;
-  /** Extracted and supplementary files the result names, in its order. */
-  files: OutcomeFile[];
-  commit(refused: ReadonlyMap<string, string>): Promise<{ key: string; record: ResultRecord }>;
-  discard(): Promise<void>;
-}
-
-export interface ErrorOutcome {
-  kind: 'error';
-  key: string;
-  record: ErrorRecord;
-}
-
-export type TaskOutcome = ResultOutcome | { kind: 'empty'; key: string } | ErrorOutcome;
 
 interface RunSettings {
   ttlDays: number;

@@ -2,22 +2,14 @@
 // not stored: the dispatcher weighs them against the submission's budget (files, bytes, depth) in a fixed order,
 // and only then does `commit` store the files the submission keeps, and the result that names them.
 import { rm } from 'node:fs/promises';
-import type { ServiceOutput, ServiceTask } from '../../services/service.js';
+import type { ServiceOutput } from '../../sdk/output.js';
+import type { ServiceTask } from '../../sdk/task.js';
 import type { FileFacts, FileRecord } from '../files/file-record.js';
 import { buildResult } from '../results/postprocess.js';
 import { emptyResultKey, resultKey, type ConfKeyTask } from '../results/keys.js';
 import { isoDate } from '../util/time.js';
 import type { RegisteredService } from './registry.js';
-import type { TaskOutcome, TaskStores } from './service-task.js';
-
-/** A file a result names, as the dispatcher needs to place it in the submission's tree. */
-export interface OutcomeFile {
-  sha256: string;
-  name: string;
-  size: number;
-  supplementary: boolean;
-  allowDynamicRecursion: boolean;
-}
+import type { OutcomeFile, TaskOutcome, TaskStores } from './task-outcome.js';
 
 export interface OutputSettings {
   ttlDays: number;

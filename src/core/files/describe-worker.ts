@@ -1,7 +1,7 @@
 // Child process that describes files (one-pass hashes, then identification), so the CPU-heavy part of taking
 // in a file runs beside the event loop instead of on it. A process rather than a thread: when it stops, all its
 // memory goes back to the system (a thread's malloc arenas stay with the server, partly resident, for good).
-import { DEFAULT_CHUNK_SIZE, hashFile } from '../hashes/file-hasher.js';
+import { DEFAULT_CHUNK_SIZE, hashFile } from '../../sdk/hashes/file-hasher.js';
 import { createIdentifier, IDENTIFY_HEADER_BYTES } from '../identify/index.js';
 import type { FileFacts } from './file-record.js';
 

@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
-import { readHead } from '../util/read-head.js';
+import { readHead } from '../../sdk/read-head.js';
 import { join } from 'node:path';
 import type { Collection, Datastore } from '../../store/datastore.js';
 import type { Filestore } from '../../store/filestore.js';

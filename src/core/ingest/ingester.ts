@@ -61,6 +61,19 @@ export interface CompletionHook {
   (message: IngestMessage, submission: SubmissionRecord | null): Promise<void>;
 }
 
+/** What the ingester calls out to, given when it is made. */
+export interface IngesterHooks {
+  /** Puts the content an ingest carried in its record into the filestore. */
+  storeContent(sha256: string, bytes: Buffer): Promise<void>;
+  /**
+   * Makes sure the file has its record (identification and hashes), which the ingest API leaves to this
+   * background path so that accepting an ingest stays cheap.
+   */
+  prepareFile(file: SubmissionFile, params: SubmissionParams): Promise<void>;
+  /** Called for every finalised ingest (alerts hook in here). */
+  onFinalized: CompletionHook;
+}
+
 interface Logger {
   warn(obj: unknown, msg?: string): void;
   error(obj: unknown, msg?: string): void;
@@ -96,20 +109,12 @@ export class Ingester {
   private bandCounts = new Map<string, number>();
   private bandCountsAt = 0;
   private pending: Array<{ id: string; rec: IngestRecord; resolve: () => void; reject: (err: Error) => void }> = [];
-  /** Called for every finalised ingest (alerts hook in here). */
-  onFinalized?: CompletionHook;
-  /**
-   * Makes sure the file has its record (identification and hashes), which the ingest API leaves to this
-   * background path so that accepting an ingest stays cheap.
-   */
-  prepareFile?: (file: SubmissionFile, params: SubmissionParams) => Promise<void>;
-  /** Puts the content an ingest carried in its record into the filestore. */
-  storeContent?: (sha256: string, bytes: Buffer) => Promise<void>;
 
   constructor(
     ds: Datastore,
     private readonly notifications: NotificationQueues<IngestMessage>,
     private readonly runner: SubmissionRunner,
+    private readonly hooks: IngesterHooks,
     private readonly cfg: IngesterConfig,
     private readonly log: Logger,
   ) {
@@ -270,16 +275,11 @@ export class Ingester {
       return this.finalize(id, rec, sub.sid, null, `File too large (${file.size} > ${this.cfg.maxFileSize})`);
     }
     if (!p.never_drop && (p.priority === 0 || (await this.sampledOut(p.priority)))) return this.finalize(id, rec, sub.sid, null, 'Skipped');
-    if (this.prepareFile || rec.content) {
-      try {
-        if (rec.content) {
-          if (!this.storeContent) throw new Error('no filestore to put the ingested content in');
-          await this.storeContent(file.sha256, rec.content);
-        }
-        await this.prepareFile?.(file, p);
-      } catch (err) {
-        return this.finalize(id, rec, sub.sid, null, `File could not be prepared for analysis: ${(err as Error).message}`);
-      }
+    try {
+      if (rec.content) await this.hooks.storeContent(file.sha256, rec.content);
+      await this.hooks.prepareFile(file, p);
+    } catch (err) {
+      return this.finalize(id, rec, sub.sid, null, `File could not be prepared for analysis: ${(err as Error).message}`);
     }
 
     if (!p.ignore_cache) {
@@ -380,7 +380,7 @@ export class Ingester {
     if (n.queue && !(threshold !== null && score !== null && score < threshold && !incomplete)) {
       await this.notifications.deliver(rec.uname, n.queue, msg.ingest_id, msg);
     }
-    if (this.onFinalized) await this.onFinalized(msg, sub);
+    await this.hooks.onFinalized(msg, sub);
     await this.records.delete(id);
   }
 }

@@ -4,28 +4,10 @@
 // and attribution are badlist-only).
 import { createHash } from 'node:crypto';
 import { badRequest } from '../errors.js';
-import { normalizeTagValue } from '../results/tags.js';
+import { normalizeTagValue } from '../../sdk/tags/validate.js';
+import { ATTRIBUTION_KEYS, type Attribution, type ListHashes, type ListKind, type ListSource } from '../../sdk/list-snapshot.js';
 
-export type ListKind = 'safelist' | 'badlist';
 export type ItemType = 'file' | 'tag' | 'signature';
-
-export const ATTRIBUTION_KEYS = ['actor', 'campaign', 'category', 'exploit', 'implant', 'family', 'network'] as const;
-export type Attribution = Partial<Record<(typeof ATTRIBUTION_KEYS)[number], string[]>>;
-
-export interface ListSource {
-  classification: string;
-  name: string;
-  reason: string[];
-  type: 'user' | 'external';
-}
-
-export interface ListHashes {
-  md5?: string;
-  sha1?: string;
-  sha256?: string;
-  ssdeep?: string;
-  tlsh?: string;
-}
 
 export interface ListItem {
   added: string;

@@ -1,10 +1,11 @@
 // The stored safelist or badlist: add-or-update with source merging, lookups by any hash, enable/disable,
 // delete, and (badlist) similarity lookups by ssdeep and TLSH.
 import { AssayError, badRequest, forbidden, notFound } from '../errors.js';
-import { ssdeepCompare } from '../hashes/ssdeep-compare.js';
-import { decodeDigest, tlshDiff, type TlshFields } from '../hashes/tlsh.js';
+import { ssdeepCompare } from '../../sdk/hashes/ssdeep-compare.js';
+import { decodeDigest, tlshDiff, type TlshFields } from '../../sdk/hashes/tlsh.js';
 import type { Collection, Datastore, Filter } from '../../store/datastore.js';
-import { mergeItems, prepareItem, type ItemType, type ListItem, type ListKind } from './model.js';
+import { mergeItems, prepareItem, type ItemType, type ListItem } from './model.js';
+import type { ListKind } from '../../sdk/list-snapshot.js';
 
 /** Who is adding: user sources must carry the caller's own name; external sources need `signature_import`. */
 export interface ListCaller {

@@ -2,14 +2,29 @@
 // Badlist services read in their workers, and the tag and signature safelist that result post-processing
 // applies in this process. Changes go through here so that a list edit answered by the API is in force for the
 // next file analysed.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Datastore } from '../../store/datastore.js';
 import type { ResultSafelist } from '../results/postprocess.js';
-import type { ListKind } from './model.js';
-import { writeListSnapshot } from './snapshot.js';
+import { SNAPSHOT_VERSION, type ListKind, type ListSnapshot, type SnapshotItem } from '../../sdk/list-snapshot.js';
 import { ListStore } from './store.js';
 import { DEFAULT_TAG_SAFELIST, type ConfiguredTagSafelist } from './tag-defaults.js';
+
+/**
+ * Writes a list's snapshot in the format the SDK reads (src/sdk/list-snapshot.ts), atomically (temporary file,
+ * then rename) so a reader never sees half a file.
+ */
+export async function writeListSnapshot(store: ListStore, kind: ListKind, path: string, now = new Date()): Promise<number> {
+  if (store.kind !== kind) throw new Error(`store holds the ${store.kind}, not the ${kind}`);
+  const items = (await store.activeFileItems(now)).map(
+    ({ id, hashes, file, sources, attribution, classification }): SnapshotItem => ({ id, hashes, file, sources, attribution, classification }),
+  );
+  const snapshot: ListSnapshot = { version: SNAPSHOT_VERSION, kind, generated: now.toISOString(), items };
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(snapshot));
+  await rename(tmp, path);
+  return items.length;
+}
 
 export class ListSync {
   readonly safelist: ListStore;

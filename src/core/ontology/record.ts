@@ -4,7 +4,8 @@
 // Assemblyline services write these records themselves; Assay derives them from the result, so only what a
 // result holds generically can appear (no PE/sandbox/network parts unless a service supplies its own record).
 import { defaultClassification, type ClassificationOps } from '../results/c12n.js';
-import type { AttackEntry, ResultRecord, TagValue } from '../results/model.js';
+import type { AttackEntry, ResultRecord } from '../results/model.js';
+import type { TagValue } from '../../sdk/tags/validate.js';
 import { flattenTags } from '../results/tags.js';
 import { attackPlacement } from '../results/attack-table.js';
 import { signatureOntologyId } from './object-id.js';

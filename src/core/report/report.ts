@@ -4,7 +4,8 @@
 // sections a service promoted (screenshots, entropy graphs); the file tree and the submitted file's record.
 import { defaultClassification, type ClassificationOps } from '../results/c12n.js';
 import { formatResult, type FormattedSection } from '../results/format.js';
-import type { ResultRecord, TagValue } from '../results/model.js';
+import type { ResultRecord } from '../results/model.js';
+import type { TagValue } from '../../sdk/tags/validate.js';
 import { buildSummary, DEFAULT_VERDICTS, hType, type HType, type Verdicts } from '../results/summary.js';
 import { flattenTags, summaryBucket, SUMMARY_TAG_TYPES, type SummaryBucket } from '../results/tags.js';
 import type { FileTree, FileTreeNode } from '../results/tree.js';

@@ -1,7 +1,9 @@
 // Heuristics: the catalogue records built from service manifests, and the server-side scoring of a section's
 // heuristic. Scores are always recomputed from the catalogue, never taken from the service, so that a heuristic's
 // weight is set in one place and a service cannot inflate its own verdicts.
-import type { HeuristicDefinition, SectionHeuristic, ServiceManifest } from '../../services/service.js';
+import type { HeuristicDefinition } from '../../sdk/heuristic.js';
+import type { ServiceManifest } from '../../sdk/manifest.js';
+import type { SectionHeuristic } from '../../sdk/output.js';
 import { defaultAttackLookup, type AttackLookup } from './attack.js';
 import type { AttackEntry, HeuristicRecord, SectionHeuristicRecord, SignatureEntry } from './model.js';
 

@@ -1,5 +1,6 @@
 // Result and error records as Assemblyline stores them (its `result`, `error` and `heuristic` models), keyed as
 // described in keys.ts. The API returns them reshaped by format.ts.
+import type { TagValue } from '../../sdk/tags/validate.js';
 
 export type ParentRelation = 'ROOT' | 'EXTRACTED' | 'INFORMATION' | 'DYNAMIC' | 'MEMDUMP' | 'DOWNLOADED';
 
@@ -32,9 +33,6 @@ export interface SectionHeuristicRecord {
   attack: AttackEntry[];
   signature: SignatureEntry[];
 }
-
-/** One tag value: a string, or a number for the Integer-typed tags (`network.port`, `file.swf.header.frame.count`). */
-export type TagValue = string | number;
 
 /** Tags nested by path: {"network": {"static": {"domain": ["a.example"]}}}. */
 export type NestedTags = { [key: string]: NestedTags | TagValue[] };

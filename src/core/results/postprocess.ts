@@ -2,7 +2,8 @@
 // receipt: sections flattened with their depth, heuristics re-scored from the catalogue, tags validated and
 // safelisted, scores summed, and the result marked empty when it says nothing (those are only cached by key).
 // Also the error record of a failed task.
-import type { ExtractedFile, OutputSection, ServiceManifest, ServiceOutput } from '../../services/service.js';
+import type { ServiceManifest } from '../../sdk/manifest.js';
+import type { ExtractedFile, OutputSection, ServiceOutput } from '../../sdk/output.js';
 import { daysFromNow, isoDate } from '../util/time.js';
 import type { AttackLookup } from './attack.js';
 import { defaultClassification, type ClassificationOps } from './c12n.js';
@@ -10,7 +11,8 @@ import { scoreHeuristic } from './heuristics.js';
 import type {
   ErrorRecord, ErrorStatus, ErrorType, HeuristicRecord, ResultFile, ResultRecord, ResultSection, SectionHeuristicRecord,
 } from './model.js';
-import { nestTags, splitSafelisted, validateTags, type InvalidTag, type TagSafelist, type TagValidationOptions } from './tags.js';
+import { nestTags, splitSafelisted, type TagSafelist } from './tags.js';
+import { validateTags, type InvalidTag, type TagValidationOptions } from '../../sdk/tags/validate.js';
 
 export interface ResultSafelist extends TagSafelist {
   /** Safelisted signature names: a heuristic whose signatures are all safelisted scores 0. */

@@ -4,7 +4,8 @@
 // the most severe verdict that result gave it.
 import { defaultClassification, type ClassificationOps } from './c12n.js';
 import { formatSection, type FormattedResult, type FormattedSection } from './format.js';
-import type { ResultRecord, TagValue } from './model.js';
+import type { ResultRecord } from './model.js';
+import type { TagValue } from '../../sdk/tags/validate.js';
 import { flattenTags, summaryBucket, SUMMARY_TAG_TYPES, type SummaryBucket } from './tags.js';
 
 export type HType = 'malicious' | 'suspicious' | 'info' | 'safe';

@@ -4,7 +4,8 @@
 
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SERVICE_STAGES, type ServiceManifest } from '../../services/service.js';
+import { HOST_DATA_KEYS } from '../../sdk/host-data.js';
+import { SERVICE_STAGES, type ServiceManifest } from '../../sdk/manifest.js';
 
 /** Below this a Node.js worker cannot even start its runtime. */
 export const MIN_MEMORY_MB = 64;
@@ -84,6 +85,26 @@ function submissionParamProblems(list: unknown): string[] {
   return problems;
 }
 
+/**
+ * Problems of a `host` declaration: only data the host provides, each under a configuration key of its own that a
+ * submitter cannot set (a submitter's value would replace what the host provides).
+ */
+function hostProblems(host: unknown, submissionParams: unknown): string[] {
+  if (!isObj(host)) return ['host must be an object'];
+  const problems: string[] = [];
+  const offered = new Set(Array.isArray(submissionParams) ? submissionParams.map((p) => (isObj(p) ? p.name : undefined)) : []);
+  const keys = new Set<string>();
+  for (const [datum, key] of Object.entries(host)) {
+    const at = `host.${datum}`;
+    if (!(HOST_DATA_KEYS as readonly string[]).includes(datum)) problems.push(`${at} is not provided by the host (one of ${HOST_DATA_KEYS.join(', ')})`);
+    if (!isNonEmpty(key)) problems.push(`${at} must name a configuration key`);
+    else if (keys.has(key)) problems.push(`${at}: configuration key ${key} is used twice`);
+    else if (offered.has(key)) problems.push(`${at}: configuration key ${key} is also a submission parameter`);
+    else keys.add(key);
+  }
+  return problems;
+}
+
 /** Returns the manifest typed, or throws a ManifestError listing every problem found. */
 export function validateManifest(value: unknown, source = 'manifest'): ServiceManifest {
   if (!isObj(value)) throw new ManifestError(source, ['the module does not export a `manifest` object']);
@@ -111,6 +132,7 @@ export function validateManifest(value: unknown, source = 'manifest'): ServiceMa
   for (const k of ['enabled', 'disableCache'] as const) check(m[k] === undefined || typeof m[k] === 'boolean', `${k} must be a boolean`);
   check(m.recursionPrevention === undefined || isStrList(m.recursionPrevention), 'recursionPrevention must be an array of strings');
   check(m.config === undefined || isObj(m.config), 'config must be an object');
+  if (m.host !== undefined) problems.push(...hostProblems(m.host, m.submissionParams));
   if (m.submissionParams !== undefined) problems.push(...submissionParamProblems(m.submissionParams));
   problems.push(...heuristicProblems(m.heuristics));
   if (problems.length) throw new ManifestError(source, problems);

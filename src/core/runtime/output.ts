@@ -5,7 +5,7 @@
 
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { BodyFormat, ExtractedFile, OutputSection, SectionHeuristic, ServiceOutput } from '../../services/service.js';
+import type { BodyFormat, ExtractedFile, OutputSection, SectionHeuristic, ServiceOutput } from '../../sdk/output.js';
 
 const BODY_FORMATS: readonly BodyFormat[] = [
   'TEXT', 'MEMORY_DUMP', 'GRAPH_DATA', 'URL', 'JSON', 'KEY_VALUE', 'ORDERED_KEY_VALUE', 'PROCESS_TREE', 'TABLE', 'IMAGE',

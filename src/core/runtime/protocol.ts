@@ -1,7 +1,8 @@
 // Messages between the host and a worker process. Everything arriving from a worker is untrusted (the worker
 // runs code that parses hostile files), so the host checks each message's shape before acting on it.
 
-import type { ServiceOutput, ServiceTask } from '../../services/service.js';
+import type { ServiceOutput } from '../../sdk/output.js';
+import type { ServiceTask } from '../../sdk/task.js';
 
 /** Host → worker: run one task. */
 export interface RunMessage {

@@ -1,6 +1,7 @@
 // Public types of the service runtime.
 
-import type { ServiceOutput, ServiceTask } from '../../services/service.js';
+import type { ServiceOutput } from '../../sdk/output.js';
+import type { ServiceTask } from '../../sdk/task.js';
 
 export interface RunRequest {
   /** Absolute path of the service module (exports `manifest` and `execute`). */

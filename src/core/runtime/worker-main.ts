@@ -5,7 +5,8 @@
 
 import { mkdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { ExecuteFn, ServiceContext } from '../../services/service.js';
+import type { ServiceContext } from '../../sdk/context.js';
+import type { ExecuteFn } from '../../sdk/module.js';
 import type { HostMessage, RunMessage, WorkerError, WorkerMessage } from './protocol.js';
 
 /** Lines a single task may log; a chatty or looping service must not flood the host's log. */

@@ -9,7 +9,7 @@ import { isoDate } from '../util/time.js';
 import { PROC_AVAILABLE, readRss } from './memory.js';
 import { checkOutput } from './output.js';
 import { parseWorkerMessage, type HostMessage, type WorkerMessage } from './protocol.js';
-import type { ServiceOutput } from '../../services/service.js';
+import type { ServiceOutput } from '../../sdk/output.js';
 import type { FailureKind, RunOutcome, RunRequest, RuntimeLogger } from './types.js';
 
 const { path: ENTRY, execArgv: EXEC_ARGV } = siblingEntry(import.meta.url, 'worker-main');

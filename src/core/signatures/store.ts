@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { TextReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
 import { AssayError, badRequest, notFound } from '../errors.js';
 import type { Collection, Datastore, Filter } from '../../store/datastore.js';
-import { yaraCompileError } from './yarax.js';
+import { yaraCompileError } from '../../sdk/yarax.js';
 
 export const DEPLOYED_STATUSES = ['DEPLOYED', 'NOISY', 'DISABLED'] as const;
 export const DRAFT_STATUSES = ['STAGING', 'TESTING'] as const;

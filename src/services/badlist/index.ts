@@ -1,7 +1,8 @@
 // Badlist: flags files known to be malicious, with the attribution recorded on the badlist item. Like the
-// Safelist service it reads the snapshot the host writes (src/core/lists/snapshot.ts) from `snapshot_path`.
-import { ATTRIBUTION_KEYS, badlistVerdict, readListSnapshot } from '../../core/lists/index.js';
-import type { ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../service.js';
+// Safelist service it reads the snapshot the host writes (src/sdk/list-snapshot.ts) from `snapshot_path`, here
+// the one its manifest asks for as `badlistSnapshot`.
+import type { ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { ATTRIBUTION_KEYS, badlistVerdict, readListSnapshot } from '../../sdk/list-snapshot.js';
 
 export const manifest: ServiceManifest = {
   name: 'Badlist',
@@ -14,6 +15,7 @@ export const manifest: ServiceManifest = {
   timeoutSeconds: 10,
   memoryMb: 256,
   config: { snapshot_path: '' },
+  host: { badlistSnapshot: 'snapshot_path' },
   heuristics: [
     { id: 1, name: 'Badlisted File', score: 1000, filetype: '.*', description: 'This file is in the list of known bad files.', maxScore: 1000 },
   ],

@@ -4,8 +4,8 @@
 // contradicts the identified type. Names and scores of the name checks follow Assemblyline's MetaPeek; their
 // ids are offset by 100 so they never collide with Characterize's own shortcut heuristics (1-9).
 import { open } from 'node:fs/promises';
-import type { OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../service.js';
-import { shannonEntropy } from '../../core/hashes/file-hasher.js';
+import type { OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { shannonEntropy } from '../../sdk/hashes/file-hasher.js';
 import { checkFileName, extensionTypeMismatch } from './names.js';
 
 export const manifest: ServiceManifest = {

@@ -1,9 +1,10 @@
 // What the ELF structure says about the program: its interpreter and libraries, what it imports and exports,
 // its notes, how its bytes are distributed, and the traits malware shows (packing, W+X memory, an odd loader,
 // networking next to process execution, debugger checks).
+import { BinaryReader } from '../../sdk/binary-reader.js';
+import { bytesEntropy } from '../../sdk/hashes/file-hasher.js';
 import { addressToOffset, DT, PF, PT, SHT, tableString, type ElfInfo, type ElfSection } from './parse.js';
 import { noteTypeName } from './names.js';
-import { entropy, Reader } from './reader.js';
 
 export interface ElfNote { owner: string; type: number; typeName: string; descSize: number; buildId?: string }
 
@@ -33,7 +34,7 @@ const MAX_NOTES = 256;
 const ENTROPY_BUDGET = 2;
 
 export function analyse(buf: Buffer, info: ElfInfo): ElfFacts {
-  const r = new Reader(buf, info.littleEndian);
+  const r = new BinaryReader(buf, info.littleEndian);
   const interp = info.segments.find((s) => s.type === PT.INTERP);
   const interpreter = interp && r.has(interp.offset, 1) ? r.cstring(interp.offset, Math.min(interp.filesz || 4096, 4096)) : undefined;
 
@@ -60,7 +61,7 @@ export function analyse(buf: Buffer, info: ElfInfo): ElfFacts {
   for (const s of info.sections) {
     if (s.type === SHT.NOBITS || s.size === 0 || !r.has(s.offset, s.size) || s.size > budget) continue;
     budget -= s.size;
-    sectionEntropy.set(s, entropy(buf.subarray(s.offset, s.offset + s.size)));
+    sectionEntropy.set(s, bytesEntropy(buf.subarray(s.offset, s.offset + s.size)));
   }
   const loads = info.segments.filter((s) => s.type === PT.LOAD);
   let loadEntropy: number | undefined;
@@ -70,7 +71,7 @@ export function analyse(buf: Buffer, info: ElfInfo): ElfFacts {
     if (inFile.length) {
       const start = inFile.reduce((m, s) => Math.min(m, s.offset), Infinity);
       const end = inFile.reduce((m, s) => Math.max(m, s.offset + s.filesz), 0);
-      loadEntropy = entropy(buf.subarray(start, end));
+      loadEntropy = bytesEntropy(buf.subarray(start, end));
     }
   }
 
@@ -108,7 +109,7 @@ function unique(values: Array<string | undefined>): string[] {
 }
 
 /** Notes from PT_NOTE segments, or from SHT_NOTE sections when there are no segments (objects, some cores). */
-function readNotes(r: Reader, info: ElfInfo): ElfNote[] {
+function readNotes(r: BinaryReader, info: ElfInfo): ElfNote[] {
   const areas = info.segments.filter((s) => s.type === PT.NOTE).map((s) => [s.offset, s.filesz] as const);
   if (!areas.length) areas.push(...info.sections.filter((s) => s.type === SHT.NOTE).map((s) => [s.offset, s.size] as const));
   const notes: ElfNote[] = [];

@@ -2,7 +2,7 @@
 // symbols, dynamic linking, notes) and the traits of malicious ones. Heuristics 1-3 keep the ids and meaning of
 // Assemblyline's ELF service; the others are this service's own.
 import { readFile } from 'node:fs/promises';
-import type { OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../service.js';
+import type { OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
 import { analyse, behaviour, unusualInterpreter, type ElfFacts } from './analyse.js';
 import { machineName, osabiName, sectionFlags, sectionTypeName, segmentFlags, segmentTypeName, typeName } from './names.js';
 import { parseElf, type ElfInfo } from './parse.js';

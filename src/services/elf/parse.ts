@@ -6,7 +6,7 @@
 // outputs are the test oracle): `entryPoint` is a file offset, section and segment tables are all-or-nothing,
 // only the first SHT_SYMTAB / SHT_DYNSYM section is read, and a section header count at or above SHN_LORESERVE
 // leaves the sections out.
-import { Reader } from './reader.js';
+import { BinaryReader } from '../../sdk/binary-reader.js';
 
 export const PT = { NULL: 0, LOAD: 1, DYNAMIC: 2, INTERP: 3, NOTE: 4, PHDR: 6, TLS: 7 } as const;
 export const SHT = { NULL: 0, SYMTAB: 2, STRTAB: 3, DYNAMIC: 6, NOTE: 7, NOBITS: 8, DYNSYM: 11 } as const;
@@ -63,7 +63,7 @@ export function parseElf(buf: Buffer): ElfInfo | undefined {
   const data = buf[5];
   if ((cls !== 1 && cls !== 2) || (data !== 1 && data !== 2)) return undefined;
   const wide = cls === 2;
-  const r = new Reader(buf, data === 1);
+  const r = new BinaryReader(buf, data === 1);
   const ws = wide ? 8 : 4;
   // e_type .. e_shstrndx: the rest of the header, whose size depends on the class.
   const at = (n: number) => 16 + n;
@@ -119,7 +119,7 @@ export function parseElf(buf: Buffer): ElfInfo | undefined {
   return info;
 }
 
-function readSegments(r: Reader, info: ElfInfo, wide: boolean): ElfSegment[] | undefined {
+function readSegments(r: BinaryReader, info: ElfInfo, wide: boolean): ElfSegment[] | undefined {
   const size = wide ? 56 : 32;
   if (info.phCount > MAX_ENTRIES || !r.has(info.phOffset, info.phCount * size)) return undefined;
   const out: ElfSegment[] = [];
@@ -132,7 +132,7 @@ function readSegments(r: Reader, info: ElfInfo, wide: boolean): ElfSegment[] | u
   return out;
 }
 
-function readSections(r: Reader, info: ElfInfo, wide: boolean): ElfSection[] | undefined {
+function readSections(r: BinaryReader, info: ElfInfo, wide: boolean): ElfSection[] | undefined {
   const ws = wide ? 8 : 4;
   const size = 16 + 6 * ws;
   if (!r.has(info.shOffset, info.shCount * size)) return undefined;
@@ -149,7 +149,7 @@ function readSections(r: Reader, info: ElfInfo, wide: boolean): ElfSection[] | u
 }
 
 /** A NUL-terminated string `index` bytes into a string table section (which may run to the end of the file). */
-export function tableString(r: Reader, table: ElfSection | undefined, index: number): string | undefined {
+export function tableString(r: BinaryReader, table: ElfSection | undefined, index: number): string | undefined {
   if (!table) return undefined;
   const o = table.offset + index;
   if (!r.has(table.offset, 0) || !r.has(o, 0)) return undefined;
@@ -157,7 +157,7 @@ export function tableString(r: Reader, table: ElfSection | undefined, index: num
 }
 
 /** Entries of one PT_DYNAMIC segment, up to DT_NULL or the end of the segment's bytes. */
-function readDynamic(r: Reader, s: ElfSegment, wide: boolean): ElfDynamic[] {
+function readDynamic(r: BinaryReader, s: ElfSegment, wide: boolean): ElfDynamic[] {
   const out: ElfDynamic[] = [];
   if (!r.has(s.offset, s.filesz)) return out;
   const ws = wide ? 8 : 4;
@@ -170,7 +170,7 @@ function readDynamic(r: Reader, s: ElfSegment, wide: boolean): ElfDynamic[] {
   return out;
 }
 
-function readSymbols(r: Reader, sections: ElfSection[], type: number, wide: boolean): ElfSymbol[] {
+function readSymbols(r: BinaryReader, sections: ElfSection[], type: number, wide: boolean): ElfSymbol[] {
   const table = sections.find((s) => s.type === type);
   const out: ElfSymbol[] = [];
   if (!table || !r.has(table.offset, table.size)) return out;

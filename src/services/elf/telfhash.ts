@@ -3,7 +3,7 @@
 // whichever comes first), minus names that differ only by compiler or architecture, lowercased and sorted.
 // Programs without symbol tables are hashed over their call targets by the reference tool, which needs a
 // disassembler; none is computed for them here.
-import { tlshHashT1 } from '../../core/hashes/tlsh.js';
+import { tlshHashT1 } from '../../sdk/hashes/tlsh.js';
 import { SHT, type ElfInfo } from './parse.js';
 
 const EXCLUDED = new Set(['__libc_start_main', 'main', 'abort', 'cachectl', 'cacheflush', 'puts', 'atol', 'malloc_trim']);

@@ -4,7 +4,7 @@
 // later services as `passwords`, and the body as `email_body`, so Extract can open protected attachments.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExtractedFile, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../service.js';
+import type { ExtractedFile, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../../sdk/index.js';
 import { HEUR, manifest } from './manifest.js';
 import { parseEml, type Message } from './message.js';
 import { parseMsg } from './msg.js';

@@ -1,7 +1,7 @@
 // The e-mail analyser's manifest. It runs at EXTRACT, like Assemblyline's EmlParser is used: its main job is
 // handing attachments (and the passwords written for them) to the rest of the pipeline. Its heuristics are
 // sender-consistency and authentication signals; each alone is weak, so scores stay modest.
-import type { ServiceManifest } from '../service.js';
+import type { ServiceManifest } from '../../sdk/index.js';
 
 export const HEUR = {
   REPLY_TO_MISMATCH: 1,

@@ -1,7 +1,7 @@
 // Result sections of a parsed message: headers, Received hops, authentication, sender consistency, body,
 // links, attachments and passwords. Tags go through the taxonomy validators (see cleanTags).
 import ipaddr from 'ipaddr.js';
-import type { OutputSection } from '../service.js';
+import type { OutputSection } from '../../sdk/index.js';
 import { addressDomain, bareAddress, parseAuthResults, parseReceived, headerValues } from './headers.js';
 import { HEUR } from './manifest.js';
 import type { Message, Part } from './message.js';

@@ -1,7 +1,7 @@
 // Links and addresses in message bodies: URLs in the text, href/src targets in the HTML (entity-decoded),
 // mailto: addresses. Tags are filtered through the taxonomy's validators so one malformed host cannot fail
 // the result.
-import { validateTags } from '../../core/results/tags.js';
+import { validateTags } from '../../sdk/tags/validate.js';
 import { decodeEntities } from './passwords.js';
 
 const MAX_URLS = 500;

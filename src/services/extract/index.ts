@@ -3,11 +3,11 @@
 // directory under neutral names. Entry names are sanitised before they reach the file tree.
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { ExtractedFile, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../service.js';
+import type { ExtractedFile, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { passwordCandidates } from '../../sdk/passwords.js';
 import { type ArchiveEntry, mentionsWrongPassword, parseListing } from './listing.js';
 import { limitsFrom, selectEntries, type Selection } from './limits.js';
 import { HEUR, manifest } from './manifest.js';
-import { passwordCandidates } from './passwords.js';
 import { sanitiseEntryName, walkFiles } from './paths.js';
 import { mountPoint, run7z, type Mount, type RunResult } from './sevenzip.js';
 

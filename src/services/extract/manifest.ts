@@ -1,6 +1,6 @@
 // The Extract service's manifest. Heuristic ids and names follow Assemblyline's Extract service so scores
 // and statistics line up with AL deployments; ids from 100 up are Assay's own.
-import type { ServiceManifest } from '../service.js';
+import type { ServiceManifest } from '../../sdk/index.js';
 import { DEFAULT_LIMITS } from './limits.js';
 
 export const HEUR = {

@@ -4,11 +4,11 @@
 // follow Assemblyline's FrankenStrings.
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { readHead } from '../../core/util/read-head.js';
 import { join } from 'node:path';
-import type { ExtractedFile, OutputSection, SectionHeuristic, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../service.js';
+import type { ExtractedFile, Iocs, OutputSection, SectionHeuristic, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { emptyIocs, findIocs } from '../../sdk/iocs.js';
+import { readHead } from '../../sdk/read-head.js';
 import { asciiStrings, wideStrings } from './strings.js';
-import { emptyIocs, findIocs, type Iocs } from './iocs.js';
 import { asText, findBase64, findHexPe, findXorPe, type Decoded } from './decoders.js';
 
 export const manifest: ServiceManifest = {

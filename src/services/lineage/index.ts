@@ -3,7 +3,7 @@
 // delivery chains (an executable dropped by a document, a script in an archive attached to an e-mail, ...).
 // Runs last (REVIEW) on every extracted file; its results depend on the chain, not only on the file, so they are
 // never cached.
-import type { OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../service.js';
+import type { OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
 import { BUILTIN_RULES, chainString, configuredRules, matchRules, type LineageRule } from './rules.js';
 
 export const manifest: ServiceManifest = {

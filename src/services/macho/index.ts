@@ -3,9 +3,10 @@
 // universal binaries have each slice reported and extracted as a child, so every architecture is analysed.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExtractedFile, OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../service.js';
+import type { ExtractedFile, OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
 import { archLabel, commandName, cpuName, fileTypeName, flagNames, platformName, prot } from './names.js';
-import { parseMacho, LC, type MachoFile, type MachoInfo } from './parse.js';
+import { parseMacho, LC } from './parse.js';
+import type { MachoFile, MachoInfo } from './types.js';
 import { traits } from './traits.js';
 
 export const manifest: ServiceManifest = {

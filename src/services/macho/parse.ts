@@ -6,9 +6,10 @@
 // Where there is a choice, values follow YARA's macho module (the test oracle): the entry point is a file
 // offset (LC_MAIN's entryoff, or LC_UNIXTHREAD's program counter mapped through the segments, which wins when
 // both are present), and the UUID is printed with trailing zero bytes trimmed.
-import { Reader } from '../elf/reader.js';
-import { readExports, readImports, readSymtab, type SymtabInfo } from './symbols.js';
-import { parseSignature, type CodeSignature } from './signature.js';
+import { BinaryReader } from '../../sdk/binary-reader.js';
+import { readExports, readImports, readSymtab } from './symbols.js';
+import { parseSignature } from './signature.js';
+import type { Dysymtab, FatArch, LinkeditData, MachoFile, MachoInfo, MachoSegment } from './types.js';
 
 export const LC = {
   SEGMENT: 0x1, SYMTAB: 0x2, UNIXTHREAD: 0x5, DYSYMTAB: 0xb, LOAD_DYLIB: 0xc, ID_DYLIB: 0xd, LOAD_DYLINKER: 0xe,
@@ -24,60 +25,6 @@ const MIN_VERSION_DEVICES: Record<number, string> = { 0x24: 'MACOSX', 0x25: 'IPH
 const THIN_MAGICS = new Set([0xfeedface, 0xcefaedfe, 0xfeedfacf, 0xcffaedfe]);
 const FAT_MAGICS = new Set([0xcafebabe, 0xbebafeca, 0xcafebabf, 0xbfbafeca]);
 
-export interface MachoSection {
-  sectname: string; segname: string; addr: number; size: number; offset: number; align: number; reloff: number;
-  nreloc: number; flags: number; reserved1: number; reserved2: number; reserved3?: number;
-}
-export interface MachoSegment {
-  segname: string; vmaddr: number; vmsize: number; fileoff: number; filesize: number; maxprot: number; initprot: number;
-  nsects: number; flags: number; sections: MachoSection[];
-}
-export interface MachoDylib { command: number; name: string; timestamp: number; currentVersion: string; compatibilityVersion: string }
-export interface Dysymtab {
-  ilocalsym: number; nlocalsym: number; iextdefsym: number; nextdefsym: number; iundefsym: number; nundefsym: number;
-  tocoff: number; ntoc: number; modtaboff: number; nmodtab: number; extrefsymoff: number; nextrefsyms: number;
-  indirectsymoff: number; nindirectsyms: number; extreloff: number; nextrel: number; locreloff?: number; nlocrel?: number;
-}
-export interface DyldInfo {
-  rebase_off: number; rebase_size: number; bind_off: number; bind_size: number; weak_bind_off: number; weak_bind_size: number;
-  lazy_bind_off: number; lazy_bind_size: number; export_off: number; export_size: number;
-}
-export interface LinkeditData { dataoff: number; datasize: number }
-
-export interface MachoFile {
-  magic: number; bits: 32 | 64; littleEndian: boolean;
-  cputype: number; cpusubtype: number; filetype: number; ncmds: number; sizeofcmds: number; flags: number; reserved?: number;
-  /** Load commands as walked: id and declared size. */
-  commands: Array<{ cmd: number; size: number }>;
-  segments: MachoSegment[];
-  dylibs: MachoDylib[];
-  rpaths: string[];
-  dynamicLinker?: string;
-  entryPoint?: number;
-  stackSize?: number;
-  sourceVersion?: string;
-  uuid?: string;
-  minVersion?: { device: string; version: string; sdk: string };
-  buildVersion?: { platform: number; minos: string; sdk: string; tools: Array<{ tool: number; version: string }> };
-  linkerOptions: string[];
-  symtab?: SymtabInfo;
-  dysymtab?: Dysymtab;
-  dyldInfo?: DyldInfo;
-  codeSignatureData?: LinkeditData;
-  codeSignature?: CodeSignature;
-  exports: string[];
-  imports: string[];
-  warnings: string[];
-}
-
-export interface FatArch { cputype: number; cpusubtype: number; offset: number; size: number; align: number; reserved: number }
-
-export interface MachoInfo {
-  fat?: { magic: number; archs: FatArch[] };
-  /** The image itself, or each slice of a universal binary that could be parsed, with the index of its arch. */
-  files: Array<MachoFile & { arch?: number }>;
-}
-
 export const version = (v: number) => `${v >>> 16}.${(v >>> 8) & 0xff}.${v & 0xff}`;
 
 /** Parses a thin or universal Mach-O; undefined when the magic or the fat header is not usable. */
@@ -90,7 +37,7 @@ export function parseMacho(buf: Buffer): MachoInfo | undefined {
 }
 
 function parseFat(buf: Buffer, magic: number): MachoInfo | undefined {
-  const r = new Reader(buf, magic === 0xbebafeca || magic === 0xbfbafeca);
+  const r = new BinaryReader(buf, magic === 0xbebafeca || magic === 0xbfbafeca);
   const wide = magic === 0xcafebabf || magic === 0xbfbafeca;
   const n = r.u32(4);
   const entry = wide ? 32 : 20;
@@ -120,7 +67,7 @@ export function parseMachoFile(buf: Buffer): MachoFile | undefined {
   if (!THIN_MAGICS.has(magic)) return undefined;
   const little = magic === 0xcefaedfe || magic === 0xcffaedfe;
   const wide = magic === 0xfeedfacf || magic === 0xcffaedfe;
-  const r = new Reader(buf, little);
+  const r = new BinaryReader(buf, little);
   if (!r.has(4, wide ? 28 : 24)) return undefined;
   const f: MachoFile = {
     magic, bits: wide ? 64 : 32, littleEndian: little,
@@ -139,7 +86,7 @@ export function parseMachoFile(buf: Buffer): MachoFile | undefined {
       f.warnings.push(`load command ${i} of ${f.ncmds} runs past the end of the file`);
       break;
     }
-    const body = new Reader(buf.subarray(at + 8, at + 8 + Math.max(size - 8, 0)), little);
+    const body = new BinaryReader(buf.subarray(at + 8, at + 8 + Math.max(size - 8, 0)), little);
     f.commands.push({ cmd, size });
     at += 8 + Math.max(size - 8, 0);
     switch (cmd) {
@@ -215,7 +162,7 @@ export function parseMachoFile(buf: Buffer): MachoFile | undefined {
         }
     }
   }
-  const fr = new Reader(buf, little);
+  const fr = new BinaryReader(buf, little);
   if (f.symtab) readSymtab(fr, f.symtab, wide);
   if (entryAddress !== undefined) f.entryPoint = addressToOffset(f, entryAddress);
   if (f.codeSignatureData) f.codeSignature = parseSignature(buf, f.codeSignatureData);
@@ -233,7 +180,7 @@ export function addressToOffset(f: MachoFile, addr: number): number | undefined 
   return undefined;
 }
 
-function segment(b: Reader, wide: boolean): MachoSegment | undefined {
+function segment(b: BinaryReader, wide: boolean): MachoSegment | undefined {
   const ws = wide ? 8 : 4;
   const head = 16 + 4 * ws + 16;
   if (!b.has(0, head)) return undefined;
@@ -276,7 +223,7 @@ function sourceVersion(b: Buffer, little: boolean): string {
   return [part(40n, 0xffffffn), part(30n, 0x3fn), part(20n, 0x3fn), part(10n, 0x3fn), part(0n, 0x3fn)].join('.');
 }
 
-function dysymtab(b: Reader): Dysymtab {
+function dysymtab(b: BinaryReader): Dysymtab {
   const v = Array.from({ length: 18 }, (_, k) => b.u32(k * 4));
   const [ilocalsym, nlocalsym, iextdefsym, nextdefsym, iundefsym, nundefsym, tocoff, ntoc, modtaboff, nmodtab, extrefsymoff,
     nextrefsyms, indirectsymoff, nindirectsyms, extreloff, nextrel, locreloff, nlocrel] = v;
@@ -288,7 +235,7 @@ function dysymtab(b: Reader): Dysymtab {
   };
 }
 
-function buildVersion(b: Reader, f: MachoFile): void {
+function buildVersion(b: BinaryReader, f: MachoFile): void {
   const ntools = b.u32(12);
   if (ntools === undefined || !b.has(16, ntools * 8)) return;
   const tools = Array.from({ length: ntools }, (_, i) => {
@@ -299,7 +246,7 @@ function buildVersion(b: Reader, f: MachoFile): void {
 }
 
 /** LC_LINKER_OPTION strings: `count` NUL-terminated strings; a list cut short is dropped whole. */
-function linkerOptions(b: Reader): string[] {
+function linkerOptions(b: BinaryReader): string[] {
   const count = b.u32(0);
   if (count === undefined || count > b.size - 4) return [];
   const out: string[] = [];
@@ -314,7 +261,7 @@ function linkerOptions(b: Reader): string[] {
 }
 
 /** The program counter of an LC_UNIXTHREAD state, by CPU; unknown CPUs give 0, as YARA reads them. */
-function threadPc(b: Reader, cputype: number): number | undefined {
+function threadPc(b: BinaryReader, cputype: number): number | undefined {
   const s = 8; // flavor and count
   const need = (n: number, v: () => number | undefined) => (b.has(s, n) ? v() : undefined);
   switch (cputype) {

@@ -1,19 +1,7 @@
 // The embedded code signature LC_CODE_SIGNATURE points at: a big-endian SuperBlob indexing a CodeDirectory
 // (whose flags say whether the signature is ad hoc), an optional CMS blob (a signature made with a
 // certificate) and optional entitlements. Presence and kind are enough for triage; nothing is verified.
-import type { LinkeditData } from './parse.js';
-
-export interface CodeSignature {
-  /** The SuperBlob could be read. */
-  readable: boolean;
-  codeDirectory: boolean;
-  /** CS_ADHOC in the CodeDirectory flags: signed without any identity. */
-  adhoc: boolean;
-  /** A non-empty CMS blob: signed with a certificate. */
-  cms: boolean;
-  entitlements?: string;
-  identifier?: string;
-}
+import type { CodeSignature, LinkeditData } from './types.js';
 
 const EMBEDDED_SIGNATURE = 0xfade0cc0;
 const CODE_DIRECTORY = 0xfade0c02;

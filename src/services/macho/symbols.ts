@@ -1,11 +1,8 @@
 // Mach-O symbols: the nlist table named by LC_SYMTAB, exported names from the dyld export trie, and imported
 // names from the dyld bind opcodes or the chained-fixups import table. These structures are walked with offsets
 // taken from the file, so every walk is bounded by its data and visits each trie node at most once.
-import type { Reader } from '../elf/reader.js';
-import type { LinkeditData, MachoFile } from './parse.js';
-
-export interface Nlist { n_strx: number; n_type: number; n_sect: number; n_desc: number; n_value: number }
-export interface SymtabInfo { symoff: number; nsyms: number; stroff: number; strsize: number; entries: string[]; nlists: Nlist[] }
+import type { BinaryReader } from '../../sdk/index.js';
+import type { LinkeditData, MachoFile, Nlist, SymtabInfo } from './types.js';
 
 const N_STAB = 0xe0;
 const N_TYPE = 0x0e;
@@ -40,7 +37,7 @@ function strictUtf8(buf: Buffer, off: number, end: number): string | undefined {
 }
 
 /** The symbols with a non-empty name; a symbol whose string does not end inside the table stops the walk. */
-export function readSymtab(r: Reader, t: SymtabInfo, wide: boolean): void {
+export function readSymtab(r: BinaryReader, t: SymtabInfo, wide: boolean): void {
   const strEnd = Math.min(t.stroff + t.strsize, 2 ** 53);
   if (t.stroff > r.size || strEnd > r.size || t.symoff > r.size) return;
   const size = wide ? 16 : 12;
@@ -114,7 +111,7 @@ function trieExports(buf: Buffer, start: number, size: number, out: string[]): v
   }
 }
 
-export function readExports(r: Reader, f: MachoFile, trie: LinkeditData | undefined): void {
+export function readExports(r: BinaryReader, f: MachoFile, trie: LinkeditData | undefined): void {
   for (const area of [trie, f.dyldInfo && { dataoff: f.dyldInfo.export_off, datasize: f.dyldInfo.export_size }]) {
     if (area && r.has(area.dataoff, area.datasize)) trieExports(r.buf, area.dataoff, area.datasize, f.exports);
   }
@@ -154,7 +151,7 @@ function bindImports(buf: Buffer, start: number, size: number, seen: Set<string>
 }
 
 /** Imports of the LC_DYLD_CHAINED_FIXUPS table. */
-function chainedImports(r: Reader, area: LinkeditData, out: string[]): void {
+function chainedImports(r: BinaryReader, area: LinkeditData, out: string[]): void {
   const base = area.dataoff;
   const end = base + area.datasize;
   if (!r.has(base, 28) || base + 28 > end) return;
@@ -181,7 +178,7 @@ function chainedImports(r: Reader, area: LinkeditData, out: string[]): void {
   }
 }
 
-export function readImports(r: Reader, f: MachoFile, fixups: LinkeditData | undefined): void {
+export function readImports(r: BinaryReader, f: MachoFile, fixups: LinkeditData | undefined): void {
   const seen = new Set<string>();
   const d = f.dyldInfo;
   if (d) {

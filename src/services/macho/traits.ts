@@ -1,7 +1,8 @@
 // Traits of suspicious Mach-O images, each as a scored result section: signing, W+X memory, odd library paths,
 // dyld environment injection, reverse-shell shaped imports, anti-debugging and an executable stack.
-import type { OutputSection } from '../service.js';
-import { LC, type MachoFile } from './parse.js';
+import type { OutputSection } from '../../sdk/index.js';
+import { LC } from './parse.js';
+import type { MachoFile } from './types.js';
 
 const VM_PROT_WRITE = 2;
 const VM_PROT_EXECUTE = 4;

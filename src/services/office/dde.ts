@@ -1,7 +1,7 @@
 // Dynamic Data Exchange fields: DDE / DDEAUTO field codes make Word ask another program for data, and the
 // "program" can be cmd.exe with arguments. They live in field instructions (OOXML) or in the text of the
 // WordDocument stream between the field-begin (0x13) and field-separator (0x14) / end (0x15) characters.
-import type { OutputSection } from '../service.js';
+import type { OutputSection } from '../../sdk/index.js';
 import { HEUR } from './manifest.js';
 
 const DDE_RE = /^\s*DDE(?:AUTO)?\b/i;

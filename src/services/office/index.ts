@@ -3,9 +3,9 @@
 // (source extracted as .vba children) and what they do, embedded objects and their payloads, external
 // relationships, DDE, Excel 4.0 macro sheets, and decrypts password-protected documents with known passwords.
 
-import { readHead } from '../../core/util/read-head.js';
-import type { ServiceContext, ServiceOutput, ServiceTask } from '../service.js';
-import { passwordCandidates } from '../extract/passwords.js';
+import type { ServiceContext, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { passwordCandidates } from '../../sdk/passwords.js';
+import { readHead } from '../../sdk/read-head.js';
 import type { MacroFindings } from './macros.js';
 import { HEUR, manifest } from './manifest.js';
 import { isOle } from './ole.js';

@@ -1,7 +1,8 @@
 // What a macro's source says about its intent: entry points Office runs without the user asking
 // (auto-exec), calls that start processes, download or decode data, obfuscation idioms, and network
 // indicators (found with FrankenStrings' validated IOC extraction).
-import { emptyIocs, findIocs, type Iocs } from '../frankenstrings/iocs.js';
+import type { Iocs } from '../../sdk/index.js';
+import { emptyIocs, findIocs } from '../../sdk/iocs.js';
 
 // Procedure names Word, Excel and PowerPoint call on their own (document open/close/new, form events).
 const AUTOEXEC = [

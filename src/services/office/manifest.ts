@@ -1,6 +1,6 @@
 // The Office analyser's manifest. Heuristic ids, names and scores follow Assemblyline's Oletools service so
 // statistics and scores line up with AL deployments; ids from 100 up are Assay's own.
-import type { ServiceManifest } from '../service.js';
+import type { ServiceManifest } from '../../sdk/index.js';
 
 export const HEUR = {
   EXTERNAL_RELATIONSHIP: 1,

@@ -1,6 +1,7 @@
 // Analysis of an OOXML package: parts, relationships (external ones scored by type like Assemblyline does,
 // attachedTemplate as template injection), the VBA project in vbaProject.bin, embedded objects, DDE and XLM.
-import type { OutputSection } from '../service.js';
+import type { OutputSection } from '../../sdk/index.js';
+import { ipRange } from '../../sdk/iocs.js';
 import { ddeFields, ddeSection, excelDdeSection } from './dde.js';
 import { HEUR } from './manifest.js';
 import type { MacroFindings } from './macros.js';
@@ -9,7 +10,6 @@ import { isPe, parseOle10Native, payloadName } from './ole1.js';
 import { ddeLinks, fieldInstructions, readPackage, unescapeXml, type OoxmlPackage, type Relationship } from './ooxml.js';
 import { reportEmbedded, type Report } from './report.js';
 import { EQUATION_CLSIDS } from './rtf.js';
-import { ipRange } from '../frankenstrings/iocs.js';
 import { readVbaProjects } from './vba-project.js';
 import { reportVbaProjects } from './vba-report.js';
 import { workbookSheets, xlmSignatures } from './xlm.js';

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExtractedFile, OutputSection } from '../service.js';
+import type { ExtractedFile, OutputSection } from '../../sdk/index.js';
 import { HEUR } from './manifest.js';
 
 export const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');

@@ -1,7 +1,7 @@
 // Sections for VBA projects: one per project with its modules (each module's source extracted as a .vba child
 // so that script analysers see it), then the findings over all macro code: auto-exec entry points, suspicious
 // calls, obfuscation, network indicators, and the auto-exec + process-launch combination.
-import type { OutputSection } from '../service.js';
+import type { OutputSection } from '../../sdk/index.js';
 import { analyseMacro, indicatorDescription, type MacroFindings } from './macros.js';
 import { HEUR } from './manifest.js';
 import { Report, sha256 } from './report.js';

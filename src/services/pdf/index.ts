@@ -3,10 +3,10 @@
 // automatic and Launch actions, embedded files, URIs, encryption and metadata. JavaScript and embedded files are
 // extracted as children so the script and file analysers see them.
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { readHead } from '../../core/util/read-head.js';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
-import type { ExtractedFile, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../service.js';
+import type { ExtractedFile, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { readHead } from '../../sdk/read-head.js';
 import { addCounts, countKeywords, emptyCounts, type KeywordCounts } from './keywords.js';
 import { HEUR, manifest } from './manifest.js';
 import { dropEncryptedContent, readObjects, type ObjectFindings } from './objects.js';

@@ -2,7 +2,7 @@
 // have in Assemblyline's PDFId service so verdicts read the same; ids from 30 are ours: behaviours PDFId only
 // counts keywords for (JavaScript run on open, Launch actions) and structural anomalies, which are deliberately
 // scored low because benign producers create many of them.
-import type { ServiceManifest } from '../service.js';
+import type { ServiceManifest } from '../../sdk/index.js';
 
 export const HEUR = {
   AUTO_OPEN: 1,

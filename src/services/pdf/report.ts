@@ -2,8 +2,8 @@
 // shows and, when the graph could not be read (or the feature sits in unreadable encrypted data), on keyword
 // counts, so a document that defeats the parser still scores on what a byte scan sees.
 import { createHash } from 'node:crypto';
-import type { OutputSection } from '../service.js';
-import { validateTags } from '../../core/results/tags.js';
+import type { OutputSection } from '../../sdk/index.js';
+import { validateTags } from '../../sdk/tags/validate.js';
 import { ALL_KEYWORDS, COLORS_KEY, type KeywordCounts } from './keywords.js';
 import { HEUR } from './manifest.js';
 import type { ObjectFindings } from './objects.js';

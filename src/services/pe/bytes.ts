@@ -62,6 +62,6 @@ export function hash(alg: 'md5' | 'sha1' | 'sha256', data: Bytes | string): stri
 }
 
 /** Shannon entropy in bits per byte. */
-export { bytesEntropy as entropy } from '../../core/hashes/file-hasher.js';
+export { bytesEntropy as entropy } from '../../sdk/hashes/file-hasher.js';
 
 export const hex = (n: number | bigint): string => `0x${n.toString(16)}`;

@@ -1,6 +1,6 @@
 // Heuristic definitions and the checks that raise them. Ids 1-31 keep the meaning Assemblyline's PE service
 // gives them; ids from 100 are this analyser's own.
-import type { HeuristicDefinition } from '../service.js';
+import type { HeuristicDefinition } from '../../sdk/index.js';
 import { MEM_EXECUTE, MEM_WRITE } from './sections.js';
 import type { PeInfo } from './parse.js';
 

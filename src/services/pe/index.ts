@@ -4,7 +4,7 @@
 // overlay are extracted for analysis of their own.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExtractedFile, OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../service.js';
+import type { ExtractedFile, OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
 import { type Bytes, entropy, hex } from './bytes.js';
 import { evaluate, HEURISTICS, type Hit } from './heuristics.js';
 import { parsePe, type PeInfo } from './parse.js';

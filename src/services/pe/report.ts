@@ -1,5 +1,5 @@
 // Turns a parsed PE into result sections and tags (Assemblyline taxonomy: file.pe.*, cert.*).
-import type { OutputSection } from '../service.js';
+import type { OutputSection } from '../../sdk/index.js';
 import { type Bytes, hex, slice } from './bytes.js';
 import type { CertInfo, } from './certificates.js';
 import { DEBUG_TYPES } from './debug.js';

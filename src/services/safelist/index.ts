@@ -1,8 +1,8 @@
 // Safelist: stops the analysis of files known to be safe. The worker has no datastore, so the service reads a
-// snapshot of the safelisted files that the host writes (see src/core/lists/snapshot.ts) from the path given in
-// `snapshot_path`; without one it lets every file through.
-import { readListSnapshot, safelistVerdict } from '../../core/lists/index.js';
-import type { ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../service.js';
+// snapshot of the safelisted files (see src/sdk/list-snapshot.ts) that the host writes and passes as
+// `snapshot_path` (the manifest asks for `safelistSnapshot`); without one it lets every file through.
+import type { ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { readListSnapshot, safelistVerdict } from '../../sdk/list-snapshot.js';
 
 export const manifest: ServiceManifest = {
   name: 'Safelist',
@@ -15,6 +15,7 @@ export const manifest: ServiceManifest = {
   timeoutSeconds: 10,
   memoryMb: 256,
   config: { snapshot_path: '' },
+  host: { safelistSnapshot: 'snapshot_path' },
   heuristics: [],
 };
 

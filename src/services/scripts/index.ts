@@ -3,10 +3,10 @@
 // downloads, dynamic execution, AMSI and Defender tampering, persistence, hidden PowerShell, plus the network
 // indicators each layer holds. The approach follows Assemblyline's Deobfuscripter, with parsers where they help.
 import { writeFile } from 'node:fs/promises';
-import { readHead } from '../../core/util/read-head.js';
 import { basename, join } from 'node:path';
-import { emptyIocs, findIocs, type Iocs } from '../frankenstrings/iocs.js';
-import type { OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../service.js';
+import type { Iocs, OutputSection, ServiceContext, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { emptyIocs, findIocs } from '../../sdk/iocs.js';
+import { readHead } from '../../sdk/read-head.js';
 import { BATCH } from './batch.js';
 import { cmdlets } from './cmdlets.js';
 import { detect, downloadAndExecute, RULES } from './detect.js';

@@ -1,7 +1,7 @@
 // The Scripts service's declaration: the script types it takes, its limits and its heuristics. Scores follow
 // Assemblyline's scale: an encoded, hidden PowerShell that downloads and runs code sums well past 1000
 // (malicious), while a single download call or eval in an ordinary script stays in the low hundreds.
-import type { ServiceManifest } from '../service.js';
+import type { ServiceManifest } from '../../sdk/index.js';
 
 export const manifest: ServiceManifest = {
   name: 'Scripts',

@@ -3,11 +3,11 @@
 // are reported; refusals, DNS failures, time-outs and oversized content are sections, not errors.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../service.js';
+import type { OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../../sdk/index.js';
+import { ipRange, isDomain } from '../../sdk/iocs.js';
 import { download, type FetchOutcome, type Hop } from './fetch.js';
 import { normalHost, parseAllowList } from './guard.js';
 import { parseUriFile } from './uri-file.js';
-import { ipRange, isDomain } from '../frankenstrings/iocs.js';
 
 export const manifest: ServiceManifest = {
   name: 'URLDownload',

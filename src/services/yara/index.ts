@@ -1,5 +1,5 @@
-// YARA: scans every file with the starter rule set plus the deployed signatures the host exported to
-// `rules_dir`. Each matching rule becomes a section with its meta, the matched strings (sliced from the file's
+// YARA: scans every file with the starter rule set plus the deployed signatures, which the host writes to the
+// directory it passes as `rules_dir` (the manifest asks for `yaraRules`). Each matching rule becomes a section with its meta, the matched strings (sliced from the file's
 // own bytes, since the engine's text rendering is lossy) and a heuristic chosen by the rule's verdict.
 //
 // Heuristic scheme: one heuristic per verdict level, so the score is visible in the heuristic's name.
@@ -7,8 +7,7 @@
 // 6 safe (-1000). A numeric meta `score` picks the nearest level; else a verdict word in `verdict`,
 // `category` (AL rule categories) or a boolean `malicious`/`suspicious` meta; rules without any are suspicious.
 import { open } from 'node:fs/promises';
-import type { OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask } from '../service.js';
-import type { YaraRuleMatch } from '../../core/signatures/yarax.js';
+import type { OutputSection, ServiceContext, ServiceManifest, ServiceOutput, ServiceTask, YaraRuleMatch } from '../../sdk/index.js';
 import { compileRules, directoryRules, starterRules, type RuleSource } from './rules.js';
 
 export const manifest: ServiceManifest = {
@@ -22,6 +21,7 @@ export const manifest: ServiceManifest = {
   timeoutSeconds: 60,
   memoryMb: 512,
   config: { rules_dir: '', scan_timeout_seconds: 30, max_strings_per_rule: 20 },
+  host: { yaraRules: 'rules_dir' },
   heuristics: [
     { id: 1, name: 'Malicious YARA rule match', score: 1000, filetype: '.*', description: 'A rule whose verdict is malicious matched.' },
     { id: 2, name: 'Highly suspicious YARA rule match', score: 750, filetype: '.*', description: 'A rule whose verdict is highly suspicious matched.' },

@@ -1,12 +1,13 @@
 // Where the YARA service's rules come from and how they are compiled. The analysis worker has no datastore, so
-// deployed signatures reach it as `<source>.yar` files the host writes into a directory (see
-// SignatureStore.exportActive); the starter set ships next to this module. Compilation happens once per worker
+// deployed signatures reach it as `<source>.yar` files the host writes into a directory (the `yaraRules` host
+// data, see src/sdk/host-data.ts); the starter set ships next to this module. Compilation happens once per worker
 // process and is reused until the rule text changes.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { yaraCompileError, yarax, type YaraRules } from '../../core/signatures/yarax.js';
+import type { YaraRules } from '../../sdk/index.js';
+import { yaraCompileError, yarax } from '../../sdk/yarax.js';
 
 export interface RuleSource {
   /** Namespace of the rules: the signature source, reported as `<namespace>.<rule>`. */

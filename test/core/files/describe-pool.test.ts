@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { hashFile } from '../../../src/core/hashes/file-hasher.js';
+import { hashFile } from '../../../src/sdk/hashes/file-hasher.js';
 import { DescribePool } from '../../../src/core/files/describe-pool.js';
 
 /** Describer processes that are children of this one (Linux). */

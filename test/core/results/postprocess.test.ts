@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ServiceOutput } from '../../../src/services/service.js';
+import type { ServiceOutput } from '../../../src/sdk/index.js';
 import { heuristicCatalogue } from '../../../src/core/results/heuristics.js';
 import { buildResult, errorRecord, type ResultContext } from '../../../src/core/results/postprocess.js';
 

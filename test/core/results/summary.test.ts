@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ServiceOutput } from '../../../src/services/service.js';
+import type { ServiceOutput } from '../../../src/sdk/index.js';
 import type { ClassificationOps } from '../../../src/core/results/c12n.js';
 import { formatResult } from '../../../src/core/results/format.js';
 import { heuristicCatalogue } from '../../../src/core/results/heuristics.js';

@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  flattenTags, isTagSafelisted, nestTags, normalizeTagValue, shortType, splitSafelisted, summaryBucket, tagKind, tagList,
-  TAG_TYPE_LIST, TAG_TYPES, validateTags,
-} from '../../../src/core/results/tags.js';
+import { flattenTags, isTagSafelisted, nestTags, splitSafelisted, summaryBucket, tagList } from '../../../src/core/results/tags.js';
+import { normalizeTagValue, validateTags } from '../../../src/sdk/tags/validate.js';
+import { shortType, tagKind, TAG_TYPE_LIST, TAG_TYPES } from '../../../src/sdk/tags/taxonomy.js';
 
 test('taxonomy has every leaf of the Tagging model with its type', () => {
   // 214 leaves in Assemblyline's model, `file.rule` (a mapping) among them.

@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
-import type { ServiceOutput, ServiceTask } from '../../../src/services/service.js';
+import type { ServiceOutput, ServiceTask } from '../../../src/sdk/index.js';
 import { ServicePool } from '../../../src/core/runtime/index.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { checkOutput } from '../../../src/core/runtime/output.js';
 import { execute, manifest } from '../../../src/services/extract/index.js';
 import { parseListing } from '../../../src/services/extract/listing.js';
-import { emailWords } from '../../../src/services/extract/passwords.js';
+import { emailWords } from '../../../src/sdk/passwords.js';
 import { sanitiseEntryName } from '../../../src/services/extract/paths.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

@@ -4,7 +4,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execute, manifest } from '../../../src/services/frankenstrings/index.js';
-import { isDomain, refang } from '../../../src/services/frankenstrings/iocs.js';
+import { isDomain, refang } from '../../../src/sdk/iocs.js';
 import { isPe, xor } from '../../../src/services/frankenstrings/decoders.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { allTags, heuristicIds, runFile, runOn, tempDir } from '../../helpers/service.js';

@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execute, manifest } from '../../../src/services/lineage/index.js';
 import { BUILTIN_RULES, configuredRules, matchRules } from '../../../src/services/lineage/rules.js';
-import type { ServiceTask } from '../../../src/services/service.js';
+import type { ServiceTask } from '../../../src/sdk/index.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { checkOutput } from '../../../src/core/runtime/output.js';
-import { validateTags } from '../../../src/core/results/tags.js';
+import { validateTags } from '../../../src/sdk/tags/validate.js';
 
 const names = (types: string[]) => matchRules(types, BUILTIN_RULES).map((r) => r.name).sort();
 

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseMacho, type MachoFile, type MachoInfo } from '../../../src/services/macho/parse.js';
+import { parseMacho } from '../../../src/services/macho/parse.js';
+import type { MachoFile, MachoInfo } from '../../../src/services/macho/types.js';
 import { readSample } from '../../helpers/yarax-samples.js';
 import { parseYaraxOutPlain, type Plain, type PlainMap } from '../../helpers/yarax-out.js';
 

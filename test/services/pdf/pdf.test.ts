@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServiceOutput } from '../../../src/services/service.js';
+import type { ServiceOutput } from '../../../src/sdk/index.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
 import { execute, manifest } from '../../../src/services/pdf/index.js';
 import { countKeywords } from '../../../src/services/pdf/keywords.js';

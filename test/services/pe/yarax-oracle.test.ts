@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
-import { yarax } from '../../../src/core/signatures/yarax.js';
+import { yarax } from '../../../src/sdk/yarax.js';
 import { execute, manifest, parsePe } from '../../../src/services/pe/index.js';
 import { runFile } from '../../helpers/service.js';
 import { inputAvailable, listInputs, readInput } from '../../helpers/testdata.js';

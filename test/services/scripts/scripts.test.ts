@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { execute, manifest } from '../../../src/services/scripts/index.js';
 import { foldConcatenation, loadPowerShellGrammar } from '../../../src/services/scripts/pstree.js';
-import type { ServiceOutput } from '../../../src/services/service.js';
+import type { ServiceOutput } from '../../../src/sdk/index.js';
 import { allTags, heuristicIds, runFile, runOn, tempDir } from '../../helpers/service.js';
 import {
   BATCH_CLEAN_LINE, batchDropper, JS_INNER, jsDropper, PS_ONE_LINER_CLEAN, powershellLayered, powershellOneLiner, VBS_INNER, vbsDropper,

@@ -2,7 +2,7 @@
 // undefined instead of throwing, so the parsers can stop at the first field that is missing and keep what they
 // already have.
 
-export class Reader {
+export class BinaryReader {
   constructor(readonly buf: Buffer, readonly little: boolean) {}
 
   get size(): number {
@@ -47,6 +47,3 @@ export class Reader {
     return this.buf.toString(encoding, off, i);
   }
 }
-
-/** Shannon entropy of a byte range, in bits per byte. */
-export { bytesEntropy as entropy } from '../../core/hashes/file-hasher.js';

@@ -3,7 +3,7 @@
 // itself on many more).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Ssdeep, ssdeepCompare, ssdeepHash } from '../../../src/core/hashes/ssdeep.js';
+import { Ssdeep, ssdeepCompare, ssdeepHash } from '../../../src/sdk/hashes/ssdeep.js';
 import { seededBytes } from './test-support.js';
 
 

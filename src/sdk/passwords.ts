@@ -1,7 +1,7 @@
 // Password candidates, in the order they are tried: the deployment's list, passwords earlier services or
 // parent files shared, the submitter's, then words of the email that carried the file (senders of
 // protected archives usually put the password in the message body).
-import type { ServiceTask } from '../service.js';
+import type { ServiceTask } from './task.js';
 
 /** Email words are guesses; cap them so a long message cannot turn into a brute force. */
 const MAX_EMAIL_WORDS = 200;

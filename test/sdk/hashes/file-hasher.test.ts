@@ -4,9 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { FileHasher, hashFile, shannonEntropy } from '../../../src/core/hashes/file-hasher.js';
-import { ssdeepHash } from '../../../src/core/hashes/ssdeep.js';
-import { Tlsh } from '../../../src/core/hashes/tlsh.js';
+import { FileHasher, hashFile, shannonEntropy } from '../../../src/sdk/hashes/file-hasher.js';
+import { ssdeepHash } from '../../../src/sdk/hashes/ssdeep.js';
+import { Tlsh } from '../../../src/sdk/hashes/tlsh.js';
 import { seededBytes } from './test-support.js';
 
 const CI = process.env.CI === 'true';

@@ -3,7 +3,7 @@
 // against the tool itself on many more).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeDigest, encodeFields, Tlsh, tlshDiff, tlshHash, tlshHashT1 } from '../../../src/core/hashes/tlsh.js';
+import { decodeDigest, encodeFields, Tlsh, tlshDiff, tlshHash, tlshHashT1 } from '../../../src/sdk/hashes/tlsh.js';
 import { seededBytes } from './test-support.js';
 
 

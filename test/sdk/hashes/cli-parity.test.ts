@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { hashFile } from '../../../src/core/hashes/file-hasher.js';
-import { Ssdeep, ssdeepCompare, ssdeepHash } from '../../../src/core/hashes/ssdeep.js';
-import { Tlsh, tlshDiff } from '../../../src/core/hashes/tlsh.js';
+import { hashFile } from '../../../src/sdk/hashes/file-hasher.js';
+import { Ssdeep, ssdeepCompare, ssdeepHash } from '../../../src/sdk/hashes/ssdeep.js';
+import { Tlsh, tlshDiff } from '../../../src/sdk/hashes/tlsh.js';
 import { seededBytes } from './test-support.js';
 
 const CI = process.env.CI === 'true';

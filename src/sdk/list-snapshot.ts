@@ -1,38 +1,50 @@
 // Snapshots of the file items of a list, for the Safelist and Badlist services. Services run in workers without
-// a datastore, so the host writes the enabled file items to a JSON file and the services read it.
+// a datastore, so the host writes the enabled file items to a JSON file and the services read it. This module
+// owns the format, and with it the parts of a list item that travel in it; the host's list model builds on them.
 //
 // Format (version 1):
 //   { "version": 1, "kind": "safelist" | "badlist", "generated": "<ISO date>",
 //     "items": [ { "id", "hashes": {md5?, sha1?, sha256?, ssdeep?, tlsh?}, "file"?, "sources", "attribution"?,
 //                  "classification" } ] }
 // Only enabled, unexpired items of type "file" are written; tag and signature items are not file verdicts.
-import { rename, writeFile } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
-import type { ListHashes, ListItem, ListKind } from './model.js';
-import type { ListStore } from './store.js';
+
+export type ListKind = 'safelist' | 'badlist';
+
+export const ATTRIBUTION_KEYS = ['actor', 'campaign', 'category', 'exploit', 'implant', 'family', 'network'] as const;
+export type Attribution = Partial<Record<(typeof ATTRIBUTION_KEYS)[number], string[]>>;
+
+export interface ListSource {
+  classification: string;
+  name: string;
+  reason: string[];
+  type: 'user' | 'external';
+}
+
+export interface ListHashes {
+  md5?: string;
+  sha1?: string;
+  sha256?: string;
+  ssdeep?: string;
+  tlsh?: string;
+}
 
 export const SNAPSHOT_VERSION = 1;
 
-export type SnapshotItem = Pick<ListItem, 'hashes' | 'file' | 'sources' | 'attribution' | 'classification'> & { id: string };
+export interface SnapshotItem {
+  id: string;
+  hashes: ListHashes;
+  file?: { name?: string[]; size?: number; type?: string };
+  sources: ListSource[];
+  attribution?: Attribution;
+  classification: string;
+}
 
 export interface ListSnapshot {
   version: number;
   kind: ListKind;
   generated: string;
   items: SnapshotItem[];
-}
-
-/** Writes the snapshot atomically (temporary file, then rename) so a reader never sees half a file. */
-export async function writeListSnapshot(store: ListStore, kind: ListKind, path: string, now = new Date()): Promise<number> {
-  if (store.kind !== kind) throw new Error(`store holds the ${store.kind}, not the ${kind}`);
-  const items = (await store.activeFileItems(now)).map(
-    ({ id, hashes, file, sources, attribution, classification }): SnapshotItem => ({ id, hashes, file, sources, attribution, classification }),
-  );
-  const snapshot: ListSnapshot = { version: SNAPSHOT_VERSION, kind, generated: now.toISOString(), items };
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(snapshot));
-  await rename(tmp, path);
-  return items.length;
 }
 
 const cache = new Map<string, { ino: number; mtimeMs: number; size: number; snapshot: ListSnapshot }>();

@@ -2,7 +2,7 @@
 // types are the dotted leaf paths ("network.static.domain"); the short type is the last segment. Field order follows
 // Assemblyline's model, which is also the order of the flat list it publishes as `tag_types`.
 
-/** How a tag value is checked and normalised (see tags.ts). */
+/** How a tag value is checked and normalised (see validate.ts). */
 export type TagKind =
   | 'keyword' | 'upper' | 'domain' | 'ip' | 'uri' | 'uri_path' | 'unc_path' | 'email' | 'mac' | 'phone'
   | 'ssdeep' | 'md5' | 'sha1' | 'sha256' | 'platform' | 'processor' | 'ja4' | 'integer';
