@@ -9,8 +9,8 @@ const SKIP = /(\.d\.ts|\.test\.[cm]?[jt]s|\.map)$/;
 const MODULE = /\.[cm]?[jt]s$/;
 
 /**
- * Module paths in `dir`: `name.ts|js` files and `name/index.ts|js` folders. A top-level `index` or `service` file
- * is taken for code the directory's services share, not for a service.
+ * Module paths in `dir`: `name.ts|js` files and `name/index.ts|js` folders. A top-level `index` file is taken for
+ * code the directory's services share, not for a service.
  */
 export function serviceModulePaths(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -20,7 +20,7 @@ export function serviceModulePaths(dir: string): string[] {
     if (statSync(p).isDirectory()) {
       const index = ['index.ts', 'index.js'].map((f) => join(p, f)).find(existsSync);
       if (index) out.push(index);
-    } else if (MODULE.test(entry) && !SKIP.test(entry) && !/^(service|index)\.[cm]?[jt]s$/.test(entry)) {
+    } else if (MODULE.test(entry) && !SKIP.test(entry) && !/^index\.[cm]?[jt]s$/.test(entry)) {
       out.push(p);
     }
   }
