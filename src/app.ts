@@ -6,6 +6,8 @@ import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { AssayConfig } from './config.js';
 import { Accounts } from './core/auth/accounts.js';
+import { AlertService } from './core/alerts/service.js';
+import { Workflows } from './core/alerts/workflows.js';
 import { Authenticator } from './core/auth/authenticator.js';
 import { ensureFirstAdmin, type FirstStartCredentials } from './core/auth/first-start.js';
 import { Sessions } from './core/auth/sessions.js';
@@ -102,6 +104,7 @@ export async function startServer(
     : await loadOrCreateCertificate(config.dataDir, config.ui.fqdn, config.server.cert, config.server.key);
   const pipeline = await openPipeline(config, core.storage, core.intake, core.tmpDir, logger);
   const records = analysisRecords(core.storage.datastore);
+  const search = new SearchEngine(core.storage.datastore, queryLimits(config));
   const ctx: AppContext = {
     config,
     ...core,
@@ -120,7 +123,9 @@ export async function startServer(
       },
       { maxExtractionDepth: config.submission.maxExtractionDepth, verdicts: config.submission.verdicts },
     ),
-    search: new SearchEngine(core.storage.datastore, queryLimits(config)),
+    search,
+    alerts: new AlertService(records.alerts, search),
+    workflows: new Workflows(records, search.limits),
     submitOptions: (endpoint) => ({
       endpoint,
       intake: core.intake,

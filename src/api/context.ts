@@ -2,6 +2,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { AssayConfig } from '../config.js';
+import type { AlertService } from '../core/alerts/service.js';
+import type { Workflows } from '../core/alerts/workflows.js';
 import type { Principal } from '../core/auth/authenticator.js';
 import type { Role } from '../core/auth/roles.js';
 import type { Dispatcher } from '../core/dispatch/dispatcher.js';
@@ -32,6 +34,10 @@ export interface AppContext extends Omit<Core, 'close'> {
   views: SubmissionViews;
   /** Lucene search over every index, with the deployment's query limits. */
   search: SearchEngine;
+  /** Alert listings and triage, within what each caller may see. */
+  alerts: AlertService;
+  /** Saved alert queries that triage alerts; their queries are held to the same limits as searches. */
+  workflows: Workflows;
   /** Options of the submission checks, for the ingest or the submit endpoint. */
   submitOptions(endpoint: 'ingest' | 'submit'): InitOptions;
   logger: FastifyBaseLogger;
