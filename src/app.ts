@@ -15,6 +15,7 @@ import { LoginThrottle } from './core/auth/throttle.js';
 import { UserSettingsStore } from './core/auth/user-settings.js';
 import { UNRESTRICTED } from './core/auth/accounts.js';
 import { FileIntake } from './core/files/file-intake.js';
+import { ListService } from './core/lists/service.js';
 import type { Core } from './core/core.js';
 import { openPipeline } from './core/pipeline.js';
 import { analysisRecords } from './core/records.js';
@@ -114,6 +115,7 @@ export async function startServer(
     ingester: pipeline.ingester,
     notifications: pipeline.notifications,
     lists: pipeline.lists,
+    listItems: new ListService(pipeline.lists),
     submissions: records.submissions,
     views: new SubmissionViews(
       {

@@ -12,6 +12,7 @@ import type { WatchQueues } from '../core/dispatch/watch.js';
 import type { Ingester } from '../core/ingest/ingester.js';
 import type { IngestMessage } from '../core/ingest/message.js';
 import type { NotificationQueues } from '../core/ingest/notifications.js';
+import type { ListService } from '../core/lists/service.js';
 import type { ListSync } from '../core/lists/sync.js';
 import type { SearchEngine } from '../core/search/engine.js';
 import type { InitOptions } from '../core/submission/init.js';
@@ -30,6 +31,8 @@ export interface AppContext extends Omit<Core, 'close'> {
   notifications: NotificationQueues<IngestMessage>;
   /** Safelist and badlist stores; edits go through `changed` so the analysis sees them at once. */
   lists: ListSync;
+  /** The safelist and badlist items as the API reads and edits them (edits pass through `lists`). */
+  listItems: ListService;
   submissions: Collection<SubmissionRecord>;
   views: SubmissionViews;
   /** Lucene search over every index, with the deployment's query limits. */

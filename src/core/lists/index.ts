@@ -1,4 +1,5 @@
-// Safelist and badlist: item model, store, and the snapshots the filtering services read.
+// Safelist and badlist: item model, store, the service the API edits them through, and the snapshots the
+// filtering services read.
 export {
   ATTRIBUTION_KEYS,
   idHashOrder,
@@ -24,5 +25,6 @@ export {
   type ListSnapshot,
   type SnapshotItem,
 } from './snapshot.js';
+export { ListService } from './service.js';
 export { ListSync } from './sync.js';
 export { DEFAULT_TAG_SAFELIST, type ConfiguredTagSafelist } from './tag-defaults.js';
