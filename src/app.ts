@@ -20,6 +20,7 @@ import type { Core } from './core/core.js';
 import { openPipeline } from './core/pipeline.js';
 import { analysisRecords } from './core/records.js';
 import { SearchEngine } from './core/search/engine.js';
+import { rulesDir, SignatureStore } from './core/signatures/store.js';
 import { SubmissionViews } from './core/submission/views.js';
 import { openEmbeddedStorage } from './store/index.js';
 import type { AppContext } from './api/context.js';
@@ -128,6 +129,7 @@ export async function startServer(
     search,
     alerts: new AlertService(records.alerts, search),
     workflows: new Workflows(records, search.limits),
+    signatures: new SignatureStore(core.storage.datastore, { rulesDir: rulesDir(config.dataDir) }),
     submitOptions: (endpoint) => ({
       endpoint,
       intake: core.intake,

@@ -15,6 +15,7 @@ import type { NotificationQueues } from '../core/ingest/notifications.js';
 import type { ListService } from '../core/lists/service.js';
 import type { ListSync } from '../core/lists/sync.js';
 import type { SearchEngine } from '../core/search/engine.js';
+import type { SignatureStore } from '../core/signatures/store.js';
 import type { InitOptions } from '../core/submission/init.js';
 import type { SubmissionRecord } from '../core/submission/record.js';
 import type { SubmissionViews } from '../core/submission/views.js';
@@ -41,6 +42,8 @@ export interface AppContext extends Omit<Core, 'close'> {
   alerts: AlertService;
   /** Saved alert queries that triage alerts; their queries are held to the same limits as searches. */
   workflows: Workflows;
+  /** Detection rules; every change is written out for the YARA analyser before it is answered. */
+  signatures: SignatureStore;
   /** Options of the submission checks, for the ingest or the submit endpoint. */
   submitOptions(endpoint: 'ingest' | 'submit'): InitOptions;
   logger: FastifyBaseLogger;
