@@ -9,6 +9,8 @@ import { Accounts } from './core/auth/accounts.js';
 import { AlertService } from './core/alerts/service.js';
 import { Workflows } from './core/alerts/workflows.js';
 import { Authenticator } from './core/auth/authenticator.js';
+import { ServiceCatalogue } from './core/catalogue/services.js';
+import { HeuristicService } from './core/heuristics/service.js';
 import { ensureFirstAdmin, type FirstStartCredentials } from './core/auth/first-start.js';
 import { Sessions } from './core/auth/sessions.js';
 import { LoginThrottle } from './core/auth/throttle.js';
@@ -130,6 +132,8 @@ export async function startServer(
     alerts: new AlertService(records.alerts, search),
     workflows: new Workflows(records, search.limits),
     signatures: new SignatureStore(core.storage.datastore, { rulesDir: rulesDir(config.dataDir) }),
+    catalogue: new ServiceCatalogue(pipeline.registry, core.intake.files),
+    heuristics: new HeuristicService(records),
     submitOptions: (endpoint) => ({
       endpoint,
       intake: core.intake,

@@ -3,6 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { AssayConfig } from '../config.js';
 import type { AlertService } from '../core/alerts/service.js';
+import type { ServiceCatalogue } from '../core/catalogue/services.js';
+import type { HeuristicService } from '../core/heuristics/service.js';
 import type { Workflows } from '../core/alerts/workflows.js';
 import type { Principal } from '../core/auth/authenticator.js';
 import type { Role } from '../core/auth/roles.js';
@@ -44,6 +46,10 @@ export interface AppContext extends Omit<Core, 'close'> {
   workflows: Workflows;
   /** Detection rules; every change is written out for the YARA analyser before it is answered. */
   signatures: SignatureStore;
+  /** The services this deployment runs, as the service API and help pages present them. */
+  catalogue: ServiceCatalogue;
+  /** Heuristics with statistics of the results that raised them. */
+  heuristics: HeuristicService;
   /** Options of the submission checks, for the ingest or the submit endpoint. */
   submitOptions(endpoint: 'ingest' | 'submit'): InitOptions;
   logger: FastifyBaseLogger;
