@@ -1,9 +1,10 @@
 // /api/v4/alert/: alerts raised by ingests that asked for them; listing, grouping and facets over a time window,
 // and the analyst's triage (labels, priority, status, ownership, verdicts), one by one or in batch.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { checkLabels, checkPriority, checkStatus, userActor } from '../core/alerts/actions.js';
 import type { AlertSelection } from '../core/alerts/service.js';
 import type { Principal } from '../core/auth/authenticator.js';
+import { MAX_GROUP_ROWS } from '../core/search/aggregations.js';
 import { readerOf } from '../core/submission/access.js';
 import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { Enveloped, Success, reply } from './envelope.js';
@@ -14,13 +15,13 @@ import { Counts, firstArg } from './schemas/common.js';
 const view = { auth: { roles: ['alert_view' as const] } };
 const manage = { auth: { roles: ['alert_manage' as const] } };
 const tags = ['alert'];
-const ok = (data: Parameters<typeof Enveloped>[0]) => ({ 200: Enveloped(data) });
+const ok = (data: TSchema) => ({ 200: Enveloped(data) });
 // Labels, priorities and statuses arrive as bare JSON values; checkLabels and friends refuse the wrong ones with
 // Assemblyline's messages.
 const JsonValue = Type.Unknown({ description: 'JSON body' });
 
 /** The alerts a listing or batch change covers, from its query-string arguments. */
-function selectionOf(q: { q?: string | string[]; fq?: string[]; tc?: string | string[]; tc_start?: string | string[] }): AlertSelection {
+function selectionOf(q: Static<typeof AlertSelectionArgs>): AlertSelection {
   return { query: firstArg(q.q), filters: q.fq ?? [], tc: firstArg(q.tc), tcStart: firstArg(q.tc_start) };
 }
 
@@ -47,7 +48,7 @@ export default async function alertRoutes(app: ApiApp, ctx: AppContext): Promise
       const page = {
         offset: pageArgs(q, ctx.config.search, 10).offset,
         // Groups per page are bounded by the grouping walk (see aggregations.ts).
-        rows: intArg(q.rows, 'rows', { min: 0, max: Math.min(1000, ctx.config.search.maxRows) }) ?? 10,
+        rows: intArg(q.rows, 'rows', { min: 0, max: Math.min(MAX_GROUP_ROWS, ctx.config.search.maxRows) }) ?? 10,
       };
       return reply(res, await alerts.grouped(viewer(req), req.params.field, selectionOf(q), page));
     },

@@ -3,7 +3,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { badRequest } from '../core/errors.js';
-import { facet, fieldsOf, grouped, histogram, stats } from '../core/search/aggregations.js';
+import { facet, fieldsOf, grouped, histogram, MAX_GROUP_LIMIT, MAX_GROUP_ROWS, stats } from '../core/search/aggregations.js';
 import { indexOrThrow } from '../core/search/engine.js';
 import { allIndices, type SearchIndex } from '../core/search/indices.js';
 import { readerOf } from '../core/submission/access.js';
@@ -124,9 +124,9 @@ export default async function searchRoutes(app: ApiApp, ctx: AppContext): Promis
         ...common(q),
         groupSort: str(q.group_sort, 'group_sort'),
         // The grouping walk's own bounds (see aggregations.ts): hits per group and groups per page.
-        limit: intArg(q.limit, 'limit', { min: 1, max: 100 }),
+        limit: intArg(q.limit, 'limit', { min: 1, max: MAX_GROUP_LIMIT }),
         offset: page(q, 25).offset,
-        rows: intArg(q.rows, 'rows', { min: 0, max: Math.min(1000, ctx.config.search.maxRows) }),
+        rows: intArg(q.rows, 'rows', { min: 0, max: Math.min(MAX_GROUP_ROWS, ctx.config.search.maxRows) }),
         sort: str(q.sort, 'sort'),
         fl: str(q.fl, 'fl'),
       }));
