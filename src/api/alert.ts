@@ -10,7 +10,7 @@ import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { Enveloped, Success, reply } from './envelope.js';
 import { intArg, pageArgs, trackTotalHits } from './paging.js';
 import { Alert, AlertId, AlertList, AlertListArgs, AlertSelectionArgs, AlertStatistics, GroupedAlerts } from './schemas/alert.js';
-import { Counts, firstArg } from './schemas/common.js';
+import { Counts } from './schemas/common.js';
 
 const view = { auth: { roles: ['alert_view' as const] } };
 const manage = { auth: { roles: ['alert_manage' as const] } };
@@ -19,6 +19,9 @@ const ok = (data: TSchema) => ({ 200: Enveloped(data) });
 // Labels, priorities and statuses arrive as bare JSON values; checkLabels and friends refuse the wrong ones with
 // Assemblyline's messages.
 const JsonValue = Type.Unknown({ description: 'JSON body' });
+
+/** The first value of a query-string argument that may be repeated. */
+const firstArg = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 /** The alerts a listing or batch change covers, from its query-string arguments. */
 function selectionOf(q: Static<typeof AlertSelectionArgs>): AlertSelection {

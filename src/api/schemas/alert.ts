@@ -2,14 +2,14 @@
 // Alerts are stored documents that other tools may also write, so every field but the key is optional.
 import { Type } from '@sinclair/typebox';
 import { AnyJson } from '../envelope.js';
-import { Counts, Nullable, QueryArg, Strings } from './common.js';
+import { Counts, Nullable, QueryArg, queryText, Strings } from './common.js';
 
 /** The arguments that select alerts, shared by listings, facets and batch changes. */
 const selection = {
-  q: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Lucene query (default: every alert)' })),
+  q: queryText('Lucene query (default: every alert)'),
   fq: Type.Optional(Type.Array(Type.String(), { description: 'filter query; repeat for more' })),
-  tc: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'length of the reporting_ts window, e.g. 1d' })),
-  tc_start: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'end of the window (date math; default now)' })),
+  tc: queryText('length of the reporting_ts window, e.g. 1d'),
+  tc_start: queryText('end of the window (date math; default now)'),
 };
 export const AlertSelectionArgs = Type.Object(selection);
 // Paging values are checked by hand (paging.ts) so a bad one is named with its range and setting.

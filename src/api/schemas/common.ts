@@ -12,7 +12,5 @@ export const Counts = Type.Record(Type.String(), Type.Integer());
 /** A query-string argument, given once or repeated (AL clients repeat some). */
 export const QueryArg = Type.Union([Type.String(), Type.Array(Type.String())]);
 
-/** The first value of a query-string argument that may be repeated. */
-export function firstArg(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
-}
+/** An optional query-string argument, once or repeated, with what it means. */
+export const queryText = (description: string) => Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description }));

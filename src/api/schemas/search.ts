@@ -3,7 +3,7 @@
 // with a message naming it.
 import { Type } from '@sinclair/typebox';
 import { AnyJson } from '../envelope.js';
-import { Counts, Nullable, QueryArg } from './common.js';
+import { Counts, Nullable, QueryArg, queryText } from './common.js';
 
 const arg = (description: string) => Type.Optional(Type.Unknown({ description }));
 
@@ -23,29 +23,28 @@ export const SearchArgs = Type.Object({
   use_archive: arg('accepted and ignored'),
 });
 
-const text = (description: string) => Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description }));
 const selection = {
-  query: text('Lucene query (default: everything)'),
-  filters: text('filter query; repeat for more'),
-  fq: text('more filter queries'),
+  query: queryText('Lucene query (default: everything)'),
+  filters: queryText('filter query; repeat for more'),
+  fq: queryText('more filter queries'),
 };
-export const FacetArgs = Type.Object({ ...selection, mincount: text('least count of a value (default 1)'), size: text('most values (default 10, at most 100)') });
+export const FacetArgs = Type.Object({ ...selection, mincount: queryText('least count of a value (default 1)'), size: queryText('most values (default 10, at most 100)') });
 export const HistogramArgs = Type.Object({
   ...selection,
-  mincount: text('least count of a step (default 1)'),
-  start: text('first step (date math or number)'),
-  end: text('last step'),
-  gap: text('step size, e.g. +1h or 100'),
+  mincount: queryText('least count of a step (default 1)'),
+  start: queryText('first step (date math or number)'),
+  end: queryText('last step'),
+  gap: queryText('step size, e.g. +1h or 100'),
 });
 export const StatsArgs = Type.Object(selection);
 export const GroupedArgs = Type.Object({
   ...selection,
-  group_sort: text('order of the hits within a group'),
-  limit: text('hits per group (default 1, at most 100)'),
+  group_sort: queryText('order of the hits within a group'),
+  limit: queryText('hits per group (default 1, at most 100)'),
   offset: Type.Optional(QueryArg),
   rows: Type.Optional(QueryArg),
-  sort: text('order of the groups, by their best hit'),
-  fl: text('fields of each hit'),
+  sort: queryText('order of the groups, by their best hit'),
+  fl: queryText('fields of each hit'),
 });
 
 export const IndexParam = Type.Object({ index: Type.String() });
