@@ -6,17 +6,23 @@ import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { AssayConfig } from './config.js';
 import { Accounts } from './core/auth/accounts.js';
+import { AlertService } from './core/alerts/service.js';
+import { Workflows } from './core/alerts/workflows.js';
 import { Authenticator } from './core/auth/authenticator.js';
 import { ensureFirstAdmin, type FirstStartCredentials } from './core/auth/first-start.js';
 import { Sessions } from './core/auth/sessions.js';
 import { LoginThrottle } from './core/auth/throttle.js';
 import { UserSettingsStore } from './core/auth/user-settings.js';
 import { UNRESTRICTED } from './core/auth/accounts.js';
+import { ServiceCatalogue } from './core/catalogue/services.js';
 import { FileIntake } from './core/files/file-intake.js';
+import { HeuristicService } from './core/heuristics/service.js';
+import { ListService } from './core/lists/service.js';
 import type { Core } from './core/core.js';
 import { openPipeline } from './core/pipeline.js';
 import { analysisRecords } from './core/records.js';
 import { SearchEngine } from './core/search/engine.js';
+import { rulesDir, SignatureStore } from './core/signatures/store.js';
 import { SubmissionViews } from './core/submission/views.js';
 import { openEmbeddedStorage } from './store/index.js';
 import type { AppContext } from './api/context.js';
@@ -102,6 +108,7 @@ export async function startServer(
     : await loadOrCreateCertificate(config.dataDir, config.ui.fqdn, config.server.cert, config.server.key);
   const pipeline = await openPipeline(config, core.storage, core.intake, core.tmpDir, logger);
   const records = analysisRecords(core.storage.datastore);
+  const search = new SearchEngine(core.storage.datastore, queryLimits(config));
   const ctx: AppContext = {
     config,
     ...core,
@@ -111,6 +118,7 @@ export async function startServer(
     ingester: pipeline.ingester,
     notifications: pipeline.notifications,
     lists: pipeline.lists,
+    listItems: new ListService(pipeline.lists),
     submissions: records.submissions,
     views: new SubmissionViews(
       {
@@ -120,7 +128,12 @@ export async function startServer(
       },
       { maxExtractionDepth: config.submission.maxExtractionDepth, verdicts: config.submission.verdicts },
     ),
-    search: new SearchEngine(core.storage.datastore, queryLimits(config)),
+    search,
+    alerts: new AlertService(records.alerts, search),
+    workflows: new Workflows(records, search.limits),
+    signatures: new SignatureStore(core.storage.datastore, { rulesDir: rulesDir(config.dataDir) }),
+    catalogue: new ServiceCatalogue(pipeline.registry, core.intake.files),
+    heuristics: new HeuristicService(records),
     submitOptions: (endpoint) => ({
       endpoint,
       intake: core.intake,

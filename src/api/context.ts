@@ -2,16 +2,22 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { AssayConfig } from '../config.js';
+import type { AlertService } from '../core/alerts/service.js';
+import type { Workflows } from '../core/alerts/workflows.js';
 import type { Principal } from '../core/auth/authenticator.js';
 import type { Role } from '../core/auth/roles.js';
+import type { ServiceCatalogue } from '../core/catalogue/services.js';
 import type { Dispatcher } from '../core/dispatch/dispatcher.js';
 import type { ServiceRegistry } from '../core/dispatch/registry.js';
 import type { WatchQueues } from '../core/dispatch/watch.js';
+import type { HeuristicService } from '../core/heuristics/service.js';
 import type { Ingester } from '../core/ingest/ingester.js';
 import type { IngestMessage } from '../core/ingest/message.js';
 import type { NotificationQueues } from '../core/ingest/notifications.js';
+import type { ListService } from '../core/lists/service.js';
 import type { ListSync } from '../core/lists/sync.js';
 import type { SearchEngine } from '../core/search/engine.js';
+import type { SignatureStore } from '../core/signatures/store.js';
 import type { InitOptions } from '../core/submission/init.js';
 import type { SubmissionRecord } from '../core/submission/record.js';
 import type { SubmissionViews } from '../core/submission/views.js';
@@ -28,10 +34,22 @@ export interface AppContext extends Omit<Core, 'close'> {
   notifications: NotificationQueues<IngestMessage>;
   /** Safelist and badlist stores; edits go through `changed` so the analysis sees them at once. */
   lists: ListSync;
+  /** The safelist and badlist items as the API reads and edits them (edits pass through `lists`). */
+  listItems: ListService;
   submissions: Collection<SubmissionRecord>;
   views: SubmissionViews;
   /** Lucene search over every index, with the deployment's query limits. */
   search: SearchEngine;
+  /** Alert listings and triage, within what each caller may see. */
+  alerts: AlertService;
+  /** Saved alert queries that triage alerts; their queries are held to the same limits as searches. */
+  workflows: Workflows;
+  /** Detection rules; every change is written out for the YARA analyser before it is answered. */
+  signatures: SignatureStore;
+  /** The services this deployment runs, as the service API and help pages present them. */
+  catalogue: ServiceCatalogue;
+  /** Heuristics with statistics of the results that raised them. */
+  heuristics: HeuristicService;
   /** Options of the submission checks, for the ingest or the submit endpoint. */
   submitOptions(endpoint: 'ingest' | 'submit'): InitOptions;
   logger: FastifyBaseLogger;

@@ -1,5 +1,5 @@
-// Searchable fields of the account collections, taken from the collection catalogue.
-import { APIKEY, USER } from '../store/collections.js';
+// Searchable fields of the account collections, as the search layer declares them.
+import { declaredFields } from '../core/search/indices.js';
 
-export const USER_COLLECTION_FIELDS = Object.keys(USER.fields);
-export const APIKEY_COLLECTION_FIELDS = Object.keys(APIKEY.fields);
+export const USER_COLLECTION_FIELDS = declaredFields('user');
+export const APIKEY_COLLECTION_FIELDS = declaredFields('apikey');

@@ -1,8 +1,9 @@
 // Query, sort and paging arguments of the account listing routes (/user/list/, /apikey/list/). These accept
-// match-all queries and `field:value` terms joined by AND; anything richer is refused with a SearchException.
+// match-all queries and `field:value` terms joined by AND; anything richer is refused with a SearchException
+// (see core/search/list-query.ts, which parses them).
 import { Type } from '@sinclair/typebox';
-import type { Filter, SortKey } from '../store/datastore.js';
-import { badRequest } from '../core/errors.js';
+
+export { parseListQuery, parseSort } from '../core/search/list-query.js';
 
 export const ListQuery = Type.Object({
   // Ranges are checked by pageArgs, which names the settings that set them.
@@ -11,34 +12,3 @@ export const ListQuery = Type.Object({
   query: Type.Optional(Type.String({ description: 'match-all (`*:*`, `id:*`) or `field:value` terms joined by AND' })),
   sort: Type.Optional(Type.String({ description: 'e.g. "id asc" or "uname desc"' })),
 });
-
-const TERM = /^([A-Za-z_][\w.]*):(?:"((?:[^"\\]|\\.)*)"|([^\s"]+))$/;
-
-export function parseListQuery(query: string | undefined, allowedFields: string[]): Filter {
-  const q = (query ?? '').trim();
-  if (!q || q === '*' || q === '*:*' || q === 'id:*') return { op: 'all' };
-  const items: Filter[] = [];
-  for (const part of q.split(/\s+AND\s+/)) {
-    const m = TERM.exec(part.trim());
-    if (!m || !(m[1] === 'id' || allowedFields.includes(m[1]!))) {
-      throw badRequest(`SearchException: unsupported query "${q}"`);
-    }
-    const value = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]!;
-    if (value === '*') items.push({ op: 'exists', field: m[1]! });
-    else if (value === 'true' || value === 'false') {
-      items.push({ op: 'or', items: [{ op: 'eq', field: m[1]!, value }, { op: 'eq', field: m[1]!, value: value === 'true' }] });
-    } else items.push({ op: 'eq', field: m[1]!, value });
-  }
-  return { op: 'and', items };
-}
-
-export function parseSort(sort: string | undefined, allowedFields: string[]): SortKey[] {
-  if (!sort) return [{ field: 'id', dir: 'asc' }];
-  return sort.split(',').map((s) => {
-    const [field = '', dir = 'asc'] = s.trim().split(/\s+/);
-    if (!(field === 'id' || allowedFields.includes(field)) || !['asc', 'desc'].includes(dir)) {
-      throw badRequest(`SearchException: invalid sort "${sort}"`);
-    }
-    return { field, dir: dir as 'asc' | 'desc' };
-  });
-}

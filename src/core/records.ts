@@ -1,6 +1,7 @@
 // Typed handles on the collections the analysis records live in. Each collection's name and record type is spelled
 // here once; core services take the handles they own from this, never from the datastore by name.
 import type { Collection, Datastore } from '../store/datastore.js';
+import type { AlertRecord, WorkflowRecord } from './alerts/model.js';
 import type { ErrorRecord, HeuristicRecord, ResultRecord } from './results/model.js';
 import type { SubmissionRecord } from './submission/record.js';
 
@@ -11,6 +12,9 @@ export interface AnalysisRecords {
   emptyResults: Collection<Record<string, unknown>>;
   errors: Collection<ErrorRecord>;
   heuristics: Collection<HeuristicRecord>;
+  /** Alerts raised from analyses, and the saved queries (workflows) that triage them. */
+  alerts: Collection<AlertRecord>;
+  workflows: Collection<WorkflowRecord>;
 }
 
 export function analysisRecords(ds: Datastore): AnalysisRecords {
@@ -20,5 +24,7 @@ export function analysisRecords(ds: Datastore): AnalysisRecords {
     emptyResults: ds.collection('emptyresult'),
     errors: ds.collection<ErrorRecord>('error'),
     heuristics: ds.collection<HeuristicRecord>('heuristic'),
+    alerts: ds.collection<AlertRecord>('alert'),
+    workflows: ds.collection<WorkflowRecord>('workflow'),
   };
 }

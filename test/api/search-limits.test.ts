@@ -108,6 +108,15 @@ describe('search limits are configurable', () => {
     assert.match((await search('((((a))))')).body.api_error_message, /more than 3 levels.*search\.maxQueryDepth/);
     assert.match((await search('abcdef')).body.api_error_message, /more than the 5 allowed \(search\.maxTermLength\)/);
   });
+
+  it('holds saved workflow queries to the configured limits', async () => {
+    const save = (query: string) => call(s.url, '/api/v4/workflow/', { method: 'PUT', headers: adminHeaders, json: { name: 'w', query, labels: ['x'] } });
+    const long = await save(Array.from({ length: 30 }, () => 'a').join(' OR '));
+    assert.equal(long.status, 400, long.text);
+    assert.match(long.body.api_error_message, /more than the 100 allowed \(search\.maxQueryLength\)/);
+    assert.match((await save('((((a))))')).body.api_error_message, /search\.maxQueryDepth/);
+    assert.equal((await save('label:a')).status, 200);
+  });
 });
 
 describe('a raised clause limit still compiles to SQL SQLite accepts', () => {
@@ -123,5 +132,13 @@ describe('a raised clause limit still compiles to SQL SQLite accepts', () => {
       const r = await call(s.url, '/api/v4/search/alert/', { method: 'POST', headers: adminHeaders, json: { query, rows: 1 } });
       assert.equal(r.status, 200, r.text.slice(0, 300));
     }
+  });
+
+  it('saves and runs a workflow whose query needs the raised limit', async () => {
+    const query = Array.from({ length: 600 }, (_, i) => `id:t${i}`).join(' OR ');
+    const add = await call(s.url, '/api/v4/workflow/', { method: 'PUT', headers: adminHeaders, json: { name: 'many', query, labels: ['x'] } });
+    assert.equal(add.status, 200, add.text.slice(0, 300));
+    const run = await call(s.url, `/api/v4/workflow/${add.body.api_response.workflow_id}/run/`, { headers: adminHeaders });
+    assert.deepEqual(run.body.api_response, { success: true, alerts_changed: 0 });
   });
 });

@@ -2,24 +2,7 @@
 // as an event on the alert (Assemblyline's alert `events`).
 import { badRequest } from '../errors.js';
 import { isoDate } from '../util/time.js';
-import type { AlertRecord } from './alerter.js';
-
-export const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export const STATUSES = ['MALICIOUS', 'NON-MALICIOUS', 'ASSESS', 'TRIAGE'] as const;
-export const VERDICTS = ['malicious', 'non_malicious'] as const;
-
-export interface Actor {
-  entity_type: 'user' | 'workflow';
-  entity_id: string;
-  entity_name: string;
-}
-
-export interface AlertChange {
-  addLabels?: string[];
-  removeLabels?: string[];
-  priority?: string | null;
-  status?: string | null;
-}
+import { PRIORITIES, STATUSES, type Actor, type AlertChange, type AlertEvent, type AlertRecord, type Verdict } from './model.js';
 
 export function checkPriority(v: unknown): string | null {
   if (v === null || v === '') return null;
@@ -36,19 +19,22 @@ export function checkStatus(v: unknown): string | null {
 }
 
 export function checkLabels(v: unknown): string[] {
-  const list = typeof v === 'string' ? [v] : v;
-  if (!Array.isArray(list) || !list.every((l) => typeof l === 'string' && l.trim() && l.length <= 256)) {
-    throw badRequest('Labels must be a list of non-empty strings');
-  }
-  return [...new Set(list.map((l: string) => l.trim().toUpperCase()))];
+  const list: unknown = typeof v === 'string' ? [v] : v;
+  if (!Array.isArray(list)) throw badRequest('Labels must be a list of non-empty strings');
+  const labels = list.filter((l): l is string => typeof l === 'string' && l.trim() !== '' && l.length <= 256);
+  if (labels.length !== list.length) throw badRequest('Labels must be a list of non-empty strings');
+  return [...new Set(labels.map((l) => l.trim().toUpperCase()))];
 }
 
-/** Apply a change and record it as an event; undefined when nothing would change. */
+/**
+ * Apply a change and record it as an event; undefined when nothing would change. Records written by other tools
+ * may lack the lists triage keeps; they count as empty.
+ */
 export function changeAlert(alert: AlertRecord, change: AlertChange, actor: Actor, now = isoDate()): AlertRecord | undefined {
-  const labels = (alert.label as string[] | undefined) ?? [];
+  const labels = alert.label ?? [];
   const added = (change.addLabels ?? []).filter((l) => !labels.includes(l));
   const removed = (change.removeLabels ?? []).filter((l) => labels.includes(l));
-  const event: Record<string, unknown> = { ...actor, ts: now, labels: added, labels_removed: removed };
+  const event: AlertEvent = { ...actor, ts: now, labels: added, labels_removed: removed };
   const next: AlertRecord = { ...alert, label: [...labels.filter((l) => !removed.includes(l)), ...added] };
   let changed = added.length > 0 || removed.length > 0;
   if (change.priority !== undefined && change.priority !== alert.priority) {
@@ -62,15 +48,23 @@ export function changeAlert(alert: AlertRecord, change: AlertChange, actor: Acto
     changed = true;
   }
   if (!changed) return undefined;
-  next.events = [...((alert.events as unknown[] | undefined) ?? []), event];
+  next.events = [...(alert.events ?? []), event];
   return next;
 }
 
 /** A user's verdict: added to one side, removed from the other. */
-export function setVerdict(alert: AlertRecord, verdict: (typeof VERDICTS)[number], uname: string): AlertRecord | undefined {
-  const v = (alert.verdict as { malicious?: string[]; non_malicious?: string[] } | undefined) ?? {};
+export function setVerdict(alert: AlertRecord, verdict: Verdict, uname: string): AlertRecord | undefined {
+  const v: Partial<AlertRecord['verdict']> = alert.verdict ?? {};
   const other = verdict === 'malicious' ? 'non_malicious' : 'malicious';
   const mine = v[verdict] ?? [];
   if (mine.includes(uname) && !(v[other] ?? []).includes(uname)) return undefined;
-  return { ...alert, verdict: { ...v, [verdict]: [...mine.filter((u) => u !== uname), uname], [other]: (v[other] ?? []).filter((u) => u !== uname) } };
+  const next = { malicious: v.malicious ?? [], non_malicious: v.non_malicious ?? [] };
+  next[verdict] = [...mine.filter((u) => u !== uname), uname];
+  next[other] = (v[other] ?? []).filter((u) => u !== uname);
+  return { ...alert, verdict: { ...v, ...next } };
+}
+
+/** An analyst as the actor of alert events: their display name, or their user name when they have none. */
+export function userActor(user: { uname: string; name?: string }): Actor {
+  return { entity_type: 'user', entity_id: user.uname, entity_name: user.name || user.uname };
 }

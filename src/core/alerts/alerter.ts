@@ -3,11 +3,14 @@
 import type { Collection, Datastore } from '../../store/datastore.js';
 import type { FileRecord } from '../files/file-record.js';
 import type { IngestMessage } from '../ingest/message.js';
+import { analysisRecords } from '../records.js';
 import type { ResultRecord } from '../results/model.js';
 import { hType, type Verdicts } from '../results/summary.js';
 import { flattenTags } from '../results/tags.js';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../search/lucene.js';
 import type { SubmissionRecord } from '../submission/record.js';
 import { isoDate } from '../util/time.js';
+import type { AlertIndicator, AlertRecord, AlertSummary } from './model.js';
 import { Workflows } from './workflows.js';
 
 export const ALERT_SCORE_THRESHOLD = 500;
@@ -34,8 +37,6 @@ const SUMMARY_TYPES: Record<string, string> = {
 
 const VERDICT_NAMES: Record<string, string> = { safe: 'safe', info: 'info', suspicious: 'suspicious', highly_suspicious: 'highly suspicious', malicious: 'malicious' };
 
-export type AlertRecord = Record<string, unknown> & { alert_id: string; sid: string };
-
 const union = (a: string[] = [], b: string[] = []) => [...new Set([...a, ...b])];
 
 export class Alerter {
@@ -44,14 +45,17 @@ export class Alerter {
   private readonly files: Collection<FileRecord>;
   private readonly workflows: Workflows;
 
+  /** `limits`: the deployment's query limits, which the workflows' saved queries were checked against. */
   constructor(
     ds: Datastore,
     private readonly verdicts: Verdicts,
+    limits: QueryLimits = DEFAULT_QUERY_LIMITS,
   ) {
-    this.alerts = ds.collection<AlertRecord>('alert');
-    this.results = ds.collection<ResultRecord>('result');
+    const records = analysisRecords(ds);
+    this.alerts = records.alerts;
+    this.results = records.results;
     this.files = ds.collection<FileRecord>('file');
-    this.workflows = new Workflows(ds);
+    this.workflows = new Workflows(records, limits);
   }
 
   /** Create or update the alert of a finalised ingest, when it qualifies. */
@@ -71,7 +75,7 @@ export class Alerter {
     const root = sub.files[0]!;
     const file = await this.files.get(root.sha256);
     const lists: Record<string, string[]> = {};
-    const detailed: Record<string, Array<{ type: string; value: string; verdict: string }>> = {};
+    const detailed: Record<string, AlertIndicator[]> = {};
     const add = (list: string, type: string, value: string, verdict: string) => {
       (lists[list] ??= []).includes(value) || lists[list]!.push(value);
       const d = (detailed[list.replace(/_(static|dynamic)$/, '')] ??= []);
@@ -143,12 +147,17 @@ export class Alerter {
   }
 }
 
+/** The indicator lists of an alert summary, which a re-alert unions. */
+const SUMMARY_LISTS = [
+  'attrib', 'av', 'behavior', 'domain', 'domain_dynamic', 'domain_static', 'ip', 'ip_dynamic', 'ip_static', 'uri', 'uri_dynamic', 'uri_static', 'yara',
+] as const satisfies ReadonlyArray<keyof AlertSummary>;
+
 /** A re-alert keeps what analysts set (owner, labels, status…) and unions the indicators. */
 function merge(cur: AlertRecord, fresh: AlertRecord): AlertRecord {
-  const al = cur.al as Record<string, unknown>;
-  const nal = fresh.al as Record<string, unknown>;
-  const mergedAl: Record<string, unknown> = { ...nal, score: Math.max(Number(al.score ?? 0), Number(nal.score ?? 0)) };
-  for (const [k, v] of Object.entries(nal)) if (Array.isArray(v)) mergedAl[k] = union(al[k] as string[], v as string[]);
+  // Records written by other tools may lack parts of the summary; those count as empty.
+  const al: Partial<AlertSummary> = cur.al ?? {};
+  const mergedAl: AlertSummary = { ...fresh.al, score: Math.max(al.score ?? 0, fresh.al.score ?? 0) };
+  for (const k of SUMMARY_LISTS) mergedAl[k] = union(al[k], fresh.al[k]);
   return {
     ...fresh,
     al: mergedAl,
@@ -158,6 +167,6 @@ function merge(cur: AlertRecord, fresh: AlertRecord): AlertRecord {
     label: cur.label,
     events: cur.events,
     verdict: cur.verdict,
-    submission_relations: [...(cur.submission_relations as unknown[]), ...(fresh.submission_relations as unknown[])],
+    submission_relations: [...(cur.submission_relations ?? []), ...fresh.submission_relations],
   };
 }

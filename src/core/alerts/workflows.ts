@@ -1,49 +1,33 @@
 // Workflows: saved alert queries that label, prioritise or set the status of the alerts they match. They run
-// on every new alert (the alerter calls applyToAlert) and on demand over existing alerts.
-import type { Collection, Datastore, Filter } from '../../store/datastore.js';
-import { badRequest } from '../errors.js';
+// on every new alert (the alerter calls applyToAlert) and on demand over existing alerts. Their queries are held
+// to the deployment's query limits, like any other search, both when saved and when run.
+import type { Collection, Filter } from '../../store/datastore.js';
+import { badRequest, notFound } from '../errors.js';
 import { searchIndex } from '../search/indices.js';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../search/lucene.js';
 import { queryFilter } from '../search/translate.js';
 import { randomId } from '../util/ids.js';
 import { isoDate } from '../util/time.js';
-import { changeAlert, checkLabels, checkPriority, checkStatus, type AlertChange } from './actions.js';
-import type { AlertRecord } from './alerter.js';
-
-export interface WorkflowRecord {
-  workflow_id: string;
-  name: string;
-  query: string;
-  description: string;
-  labels: string[];
-  priority: string | null;
-  status: string | null;
-  enabled: boolean;
-  classification: string;
-  creator: string;
-  edited_by: string;
-  creation_date: string;
-  last_edit: string;
-  first_seen: string | null;
-  last_seen: string | null;
-  hit_count: number;
-  origin: string | null;
-}
+import { changeAlert, checkLabels, checkPriority, checkStatus } from './actions.js';
+import type { Actor, AlertChange, AlertRecord, WorkflowRecord } from './model.js';
 
 const MAX_WORKFLOWS = 1000;
 const MAX_RUN = 100_000;
 
-/** The alert filter of a workflow query; a query that does not parse is refused when the workflow is saved. */
-export function workflowFilter(query: string): Filter {
-  return queryFilter(searchIndex('alert')!, query);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The alert filter of a workflow query; a query that does not parse (or exceeds `limits`) is a 400. */
+export function workflowFilter(query: string, limits: QueryLimits = DEFAULT_QUERY_LIMITS): Filter {
+  return queryFilter(searchIndex('alert')!, query, limits);
 }
 
-/** A workflow record from an API body, new or replacing `current`. */
-export function workflowFromBody(body: unknown, uname: string, current?: WorkflowRecord): WorkflowRecord {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('Invalid workflow');
-  const b = { ...(current ?? {}), ...(body as Record<string, unknown>) } as Record<string, unknown>;
+/** A workflow record from an API body, new or replacing `current`; its query must pass `limits`. */
+export function workflowFromBody(body: unknown, uname: string, limits: QueryLimits, current?: WorkflowRecord): WorkflowRecord {
+  if (!isObject(body)) throw badRequest('Invalid workflow');
+  const b: Record<string, unknown> = { ...(current ?? {}), ...body };
   if (typeof b.name !== 'string' || !b.name.trim()) throw badRequest('Name field is required.');
   if (typeof b.query !== 'string' || !b.query.trim()) throw badRequest('Query field is required.');
-  workflowFilter(b.query);
+  workflowFilter(b.query, limits);
   const labels = b.labels === undefined || b.labels === null ? [] : checkLabels(b.labels);
   const priority = checkPriority(b.priority ?? null);
   const status = checkStatus(b.status ?? null);
@@ -71,49 +55,85 @@ export function workflowFromBody(body: unknown, uname: string, current?: Workflo
 }
 
 export class Workflows {
-  readonly workflows: Collection<WorkflowRecord>;
-  private readonly alerts: Collection<AlertRecord>;
+  /**
+   * `limits`: what a workflow query may hold (the search.* settings). A query is checked against them when it
+   * is saved, so running it later under the same limits succeeds.
+   */
+  constructor(
+    private readonly records: { workflows: Collection<WorkflowRecord>; alerts: Collection<AlertRecord> },
+    private readonly limits: QueryLimits = DEFAULT_QUERY_LIMITS,
+  ) {}
 
-  constructor(ds: Datastore) {
-    this.workflows = ds.collection<WorkflowRecord>('workflow');
-    this.alerts = ds.collection<AlertRecord>('alert');
+  async get(id: string): Promise<WorkflowRecord> {
+    const wf = await this.records.workflows.get(id);
+    if (!wf) throw notFound(`Workflow ID ${id} not found`, {});
+    return wf;
   }
 
-  private change(wf: WorkflowRecord): AlertChange {
+  /** Every label some workflow sets, sorted. */
+  async labels(): Promise<string[]> {
+    const rows = await this.records.workflows.facet({ field: 'labels', size: 10_000, mincount: 1 });
+    return rows.map((r) => String(r.value)).sort();
+  }
+
+  /** Saves a new workflow from an API body; resolves to its id. */
+  async add(body: unknown, uname: string): Promise<string> {
+    const wf = workflowFromBody(body, uname, this.limits);
+    if (!(await this.records.workflows.add(wf.workflow_id, wf))) throw badRequest(`Workflow ID ${wf.workflow_id} already exists`);
+    return wf.workflow_id;
+  }
+
+  /** Changes a workflow with the fields of an API body; what the body leaves out stays as it was. */
+  async change(id: string, body: unknown, uname: string): Promise<string> {
+    const current = await this.get(id);
+    await this.records.workflows.put(current.workflow_id, workflowFromBody(body, uname, this.limits, current));
+    return current.workflow_id;
+  }
+
+  async remove(id: string): Promise<boolean> {
+    await this.get(id);
+    return this.records.workflows.delete(id);
+  }
+
+  private alertChange(wf: WorkflowRecord): AlertChange {
     return { addLabels: wf.labels, priority: wf.priority ?? undefined, status: wf.status ?? undefined };
+  }
+
+  private actor(wf: WorkflowRecord): Actor {
+    return { entity_type: 'workflow', entity_id: wf.workflow_id, entity_name: wf.name };
   }
 
   private async recordHits(wf: WorkflowRecord, hits: number): Promise<void> {
     if (!hits) return;
     const now = isoDate();
-    await this.workflows.update(wf.workflow_id, (cur) =>
+    await this.records.workflows.update(wf.workflow_id, (cur) =>
       cur ? { ...cur, hit_count: (cur.hit_count ?? 0) + hits, first_seen: cur.first_seen ?? now, last_seen: now } : undefined,
     );
   }
 
   /** Run every enabled workflow against one alert, then mark it done. */
   async applyToAlert(alertId: string): Promise<void> {
-    const { items } = await this.workflows.search({ filter: { op: 'eq', field: 'enabled', value: true }, limit: MAX_WORKFLOWS, sort: [{ field: 'id', dir: 'asc' }] });
+    const { workflows, alerts } = this.records;
+    const { items } = await workflows.search({ filter: { op: 'eq', field: 'enabled', value: true }, limit: MAX_WORKFLOWS, sort: [{ field: 'id', dir: 'asc' }] });
     for (const wf of items) {
       let filter: Filter;
       try {
-        filter = workflowFilter(wf.query);
+        filter = workflowFilter(wf.query, this.limits);
       } catch {
-        continue; // saved before a parser change made it invalid: skip rather than block alerting
+        continue; // saved before a parser or limit change made it invalid: skip rather than block alerting
       }
-      const hit = await this.alerts.count({ op: 'and', items: [{ op: 'eq', field: 'id', value: alertId }, filter] });
+      const hit = await alerts.count({ op: 'and', items: [{ op: 'eq', field: 'id', value: alertId }, filter] });
       if (!hit) continue;
-      const actor = { entity_type: 'workflow' as const, entity_id: wf.workflow_id, entity_name: wf.name };
-      await this.alerts.update(alertId, (cur) => (cur ? changeAlert(cur, this.change(wf), actor) : undefined));
+      await alerts.update(alertId, (cur) => (cur ? changeAlert(cur, this.alertChange(wf), this.actor(wf)) : undefined));
       await this.recordHits(wf, 1);
     }
-    await this.alerts.update(alertId, (cur) => (cur && !cur.workflows_completed ? { ...cur, workflows_completed: true } : undefined));
+    await alerts.update(alertId, (cur) => (cur && !cur.workflows_completed ? { ...cur, workflows_completed: true } : undefined));
   }
 
   /** Run one workflow over the existing alerts it matches; resolves to how many changed. */
-  async run(wf: WorkflowRecord): Promise<number> {
-    const actor = { entity_type: 'workflow' as const, entity_id: wf.workflow_id, entity_name: wf.name };
-    const changed = await this.alerts.updateWhere(workflowFilter(wf.query), (cur) => changeAlert(cur, this.change(wf), actor), MAX_RUN);
+  async run(id: string): Promise<number> {
+    const wf = await this.get(id);
+    const changed = await this.records.alerts.updateWhere(workflowFilter(wf.query, this.limits), (cur) => changeAlert(cur, this.alertChange(wf), this.actor(wf)), MAX_RUN);
     await this.recordHits(wf, changed);
     return changed;
   }

@@ -119,6 +119,9 @@ export interface GroupedParams extends AggregationParams {
   fl?: string;
 }
 
+/** Groups per page, and hits per group, that the grouping walk below answers at most. */
+export const MAX_GROUP_ROWS = 1000;
+export const MAX_GROUP_LIMIT = 100;
 const GROUP_SCAN_PAGE = 1000;
 const GROUP_SCAN_PAGES = 50;
 
@@ -133,8 +136,8 @@ export async function grouped(engine: SearchEngine, index: SearchIndex, viewer: 
   const sort = parseSortString(index, p.sort);
   const groupSort: SortKey[] = p.groupSort ? parseSortString(index, p.groupSort) : sort;
   const offset = Math.max(0, Math.trunc(p.offset ?? 0));
-  const rows = Math.max(0, Math.min(1000, Math.trunc(p.rows ?? 25)));
-  const limit = Math.max(1, Math.min(100, Math.trunc(p.limit ?? 1)));
+  const rows = Math.max(0, Math.min(MAX_GROUP_ROWS, Math.trunc(p.rows ?? 25)));
+  const limit = Math.max(1, Math.min(MAX_GROUP_LIMIT, Math.trunc(p.limit ?? 1)));
   const coll = engine.collectionOf(index);
   const values: Scalar[] = [];
   const seen = new Set<string>();

@@ -106,3 +106,10 @@ export function searchIndex(name: string): SearchIndex | undefined {
 export function allIndices(): SearchIndex[] {
   return [...INDICES];
 }
+
+/** Every field an index's collection declares, for the listing routes' simple `field:value` queries. */
+export function declaredFields(name: string): string[] {
+  const index = BY_NAME.get(name);
+  if (!index) throw new Error(`unknown index: ${name}`);
+  return Object.keys(index.spec.fields);
+}

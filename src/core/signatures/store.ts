@@ -1,12 +1,14 @@
 // Detection signatures as Assemblyline keeps them: one record per rule, keyed `<type>_<source>_<signature_id>`,
 // with a status lifecycle (drafts → deployed → disabled) that the owning service reads its rule set from.
 // Status rules and error messages follow Assemblyline's signature API so existing clients behave the same.
+// Given a rules directory, every change is written out there before it is answered, so the next scan uses it.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TextReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
 import { AssayError, badRequest, notFound } from '../errors.js';
 import type { Collection, Datastore, Filter } from '../../store/datastore.js';
+import { parseListQuery } from '../search/list-query.js';
 import { yaraCompileError } from '../../sdk/yarax.js';
 
 export const DEPLOYED_STATUSES = ['DEPLOYED', 'NOISY', 'DISABLED'] as const;
@@ -28,6 +30,14 @@ export interface SignatureStats {
   last_hit: string | null;
 }
 
+export interface SignatureStat extends SignatureStats {
+  id: string;
+  classification: string;
+  name: string;
+  source: string;
+  type: string;
+}
+
 export interface SignatureRecord {
   classification: string;
   data: string;
@@ -46,6 +56,11 @@ export interface SignatureRecord {
 
 /** What a client sends to add_update: the mandatory trio plus any record field. */
 export type SignatureInput = Partial<SignatureRecord> & { name?: string; type?: string; data?: string; source?: string };
+
+/** The fields a download query may name. */
+const QUERY_FIELDS = ['name', 'type', 'source', 'status', 'signature_id', 'classification'];
+/** What a download holds when the caller names nothing: the rules in force. */
+const DEFAULT_DOWNLOAD_QUERY = 'status:DEPLOYED';
 
 const emptyStats = (): SignatureStats => ({ count: 0, min: 0, max: 0, avg: 0, sum: 0, first_hit: null, last_hit: null });
 const isStatus = (s: unknown): s is SignatureStatus => SIGNATURE_STATUSES.includes(s as SignatureStatus);
@@ -69,11 +84,30 @@ export function rulesDir(dataDir: string): string {
   return join(dataDir, 'signatures', 'yara');
 }
 
+export interface SignatureStoreOptions {
+  /** Where the active YARA rules are rewritten after every change (see exportActive); none: not written. */
+  rulesDir?: string;
+  defaultClassification?: string;
+}
+
 export class SignatureStore {
   readonly records: Collection<SignatureRecord>;
+  private readonly defaultClassification: string;
+  /** Exports run one after the other, so the last one to finish reflects the last change. */
+  private publishing: Promise<unknown> = Promise.resolve();
 
-  constructor(datastore: Datastore, private readonly defaultClassification = 'TLP:C') {
+  constructor(datastore: Datastore, private readonly opts: SignatureStoreOptions = {}) {
     this.records = datastore.collection<SignatureRecord>('signature');
+    this.defaultClassification = opts.defaultClassification ?? 'TLP:C';
+  }
+
+  /** Rewrites the rule files of the rules directory, if there is one, after a change. */
+  private async publish(): Promise<void> {
+    const dir = this.opts.rulesDir;
+    if (dir === undefined) return;
+    const next = this.publishing.catch(() => undefined).then(() => this.exportActive(dir));
+    this.publishing = next;
+    await next;
   }
 
   async get(id: string): Promise<SignatureRecord> {
@@ -104,7 +138,8 @@ export class SignatureStore {
   private merge(input: SignatureInput & { name: string; type: string; data: string; source: string }, old: SignatureRecord | null): SignatureRecord {
     const status = isStatus(input.status) ? input.status : 'DEPLOYED';
     const rec: SignatureRecord = {
-      classification: input.classification ?? this.defaultClassification,
+      // Fields a client may send as anything: only text is kept.
+      classification: typeof input.classification === 'string' ? input.classification : this.defaultClassification,
       data: input.data,
       last_modified: new Date().toISOString(),
       name: input.name,
@@ -112,8 +147,8 @@ export class SignatureStore {
       revision: input.revision !== undefined ? String(input.revision) : '1',
       signature_id: input.signature_id ?? input.name,
       source: input.source,
-      state_change_date: input.state_change_date ?? null,
-      state_change_user: input.state_change_user ?? null,
+      state_change_date: typeof input.state_change_date === 'string' ? input.state_change_date : null,
+      state_change_user: typeof input.state_change_user === 'string' ? input.state_change_user : null,
       stats: emptyStats(),
       status,
       type: input.type,
@@ -128,14 +163,11 @@ export class SignatureStore {
     return rec;
   }
 
-  async addUpdate(input: SignatureInput, dedupName = true): Promise<{ success: boolean; id: string }> {
+  /** Adds a rule from a client's body, or replaces the stored one with the same key when its text changed. */
+  async addUpdate(input: unknown, dedupName = true): Promise<{ success: boolean; id: string }> {
     // Assemblyline's wording; the fields also become keys and file names, so they must be text.
-    const text = (v: unknown) => typeof v === 'string' && v.length > 0;
-    if (!input || typeof input !== 'object' || !text(input.type) || !text(input.name) || !text(input.data) || !text(input.source) ||
-        (input.signature_id !== undefined && !text(input.signature_id))) {
-      throw badRequest('Signature id, name, type and data are mandatory fields.');
-    }
-    const sig = input as SignatureInput & { name: string; type: string; data: string; source: string };
+    if (!isSignatureBody(input)) throw badRequest('Signature id, name, type and data are mandatory fields.');
+    const sig = input;
     const key = signatureKey(sig.type, sig.source, sig.signature_id ?? sig.name);
     if (dedupName && (await this.nameTaken(sig, key))) {
       throw new AssayError(400, 'A signature with that name already exists', { success: false });
@@ -144,38 +176,42 @@ export class SignatureStore {
     if (old && old.data === sig.data) return { success: true, id: key };
     this.validate(sig.type, sig.data);
     await this.records.put(key, this.merge(sig, old));
+    await this.publish();
     return { success: true, id: key };
   }
 
   async addUpdateMany(source: string | undefined, sigType: string | undefined, list: unknown, dedupName = true):
       Promise<{ success: number; errors: string[]; skipped: string[] }> {
     if (!source || !sigType || !Array.isArray(list)) throw badRequest('Source, source type and data are mandatory fields.');
+    // Each item is checked below; one that is not even an object is reported like one without a name.
+    const items = list.map((x: unknown): SignatureInput => (x !== null && typeof x === 'object' && !Array.isArray(x) ? { ...x } : {}));
     const keyOf = (x: SignatureInput) => signatureKey(x.type ?? sigType, x.source ?? source, x.signature_id ?? x.name ?? '');
     const skipped: string[] = [];
     const errors: string[] = [];
     if (dedupName) {
-      const byName = new Map((list as SignatureInput[]).map((x) => [x.name, keyOf(x)]));
+      const byName = new Map(items.map((x) => [x.name, keyOf(x)]));
       for (const item of await this.all({ op: 'and', items: [{ op: 'eq', field: 'type', value: sigType }, { op: 'eq', field: 'source', value: source }] })) {
         const want = byName.get(item.name);
         if (want && want !== item.id) skipped.push(want);
       }
     }
     const entries: Array<[string, SignatureRecord]> = [];
-    const olds = await this.records.getMany((list as SignatureInput[]).map(keyOf));
-    for (const raw of list as SignatureInput[]) {
+    const olds = await this.records.getMany(items.map(keyOf));
+    for (const raw of items) {
       const key = keyOf(raw);
       if (skipped.includes(key)) continue;
       const sig = { ...raw, type: raw.type ?? sigType, source: raw.source ?? source };
-      if (!sig.name || !sig.data) { errors.push(key); continue; }
+      if (!isSignatureBody(sig)) { errors.push(key); continue; }
       try {
         this.validate(sig.type, sig.data);
       } catch {
         errors.push(key);
         continue;
       }
-      entries.push([key, this.merge(sig as typeof sig & { name: string; data: string }, olds.get(key) ?? null)]);
+      entries.push([key, this.merge(sig, olds.get(key) ?? null)]);
     }
     if (entries.length) await this.records.putMany(entries);
+    await this.publish();
     return { success: entries.length, errors, skipped };
   }
 
@@ -204,6 +240,7 @@ export class SignatureStore {
       }
     }
     const saved = await this.records.update(id, (cur) => (cur ? stamp(cur, status) : undefined));
+    await this.publish();
     return { success: !!saved };
   }
 
@@ -211,15 +248,19 @@ export class SignatureStore {
   async clearStatus(id: string): Promise<{ success: boolean }> {
     const saved = await this.records.update(id, (cur) => (cur ? { ...cur, state_change_date: null, state_change_user: null } : undefined));
     if (!saved) throw new AssayError(404, 'This signature was not found in the system.', { success: false });
+    await this.publish();
     return { success: true };
   }
 
   async remove(id: string): Promise<{ success: boolean }> {
     await this.get(id);
-    return { success: await this.records.delete(id) };
+    const success = await this.records.delete(id);
+    await this.publish();
+    return { success };
   }
 
-  async stats(): Promise<Array<Record<string, unknown>>> {
+  /** Every signature's hit statistics, with what names it. */
+  async stats(): Promise<SignatureStat[]> {
     return (await this.all({ op: 'all' })).map((s) => ({
       avg: s.stats?.avg ?? 0, classification: s.classification, count: s.stats?.count ?? 0,
       first_hit: s.stats?.first_hit ?? null, id: s.id, last_hit: s.stats?.last_hit ?? null,
@@ -228,9 +269,13 @@ export class SignatureStore {
     }));
   }
 
-  /** A zip of one rule file per `<type>/<source>`, rules joined by blank lines, as AL's download builds it. */
-  async download(filter: Filter, queryText: string): Promise<DownloadedSignatures> {
-    const sigs = (await this.all(filter)).sort((a, b) => (a.order ?? 1) - (b.order ?? 1) || a.id.localeCompare(b.id));
+  /**
+   * A zip of one rule file per `<type>/<source>`, rules joined by blank lines, as AL's download builds it, of the
+   * rules a simple `field:value` query selects (the deployed ones by default).
+   */
+  async download(query?: string): Promise<DownloadedSignatures> {
+    const queryText = query || DEFAULT_DOWNLOAD_QUERY;
+    const sigs = (await this.all(parseListQuery(queryText, QUERY_FIELDS))).sort((a, b) => (a.order ?? 1) - (b.order ?? 1) || a.id.localeCompare(b.id));
     const lastModified = sigs.reduce((m, s) => (s.last_modified > m ? s.last_modified : m), '');
     const hash = createHash('sha256').update(`${queryText}.${lastModified}.${sigs.length}`).digest('hex');
     const files = new Map<string, string[]>();
@@ -276,4 +321,12 @@ export class SignatureStore {
       if (items.length < 1000) return out;
     }
   }
+}
+
+/** A body carrying the mandatory trio and the rule text, each a non-empty string, and a textual id if any. */
+function isSignatureBody(v: unknown): v is SignatureInput & { name: string; type: string; data: string; source: string } {
+  if (!v || typeof v !== 'object') return false;
+  const b: Record<string, unknown> = { ...v };
+  const text = (x: unknown) => typeof x === 'string' && x.length > 0;
+  return text(b.type) && text(b.name) && text(b.data) && text(b.source) && (b.signature_id === undefined || text(b.signature_id));
 }

@@ -1,10 +1,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlobReader, TextWriter, ZipReader } from '@zip.js/zip.js';
 import { execute, manifest } from '../../../src/services/yara/index.js';
 import { validateManifest } from '../../../src/core/runtime/manifest.js';
+import { rulesDir } from '../../../src/core/signatures/store.js';
 import { adminHeaders, call, startTestServer, type TestServer } from '../../helpers/server.js';
 import { allTags, runOn, tempDir } from '../../helpers/service.js';
 
@@ -121,4 +123,17 @@ test('add_update, get, change_status, download and delete', async () => {
   const gone = await call(server.url, `/api/v4/signature/${id}/`, { headers: adminHeaders });
   assert.equal(gone.status, 404);
   assert.equal(gone.body.api_error_message, `Signature not found. (${id})`);
+});
+
+test('a change through the API is in the rule files the analyser reads by the time it is answered', async () => {
+  const file = join(rulesDir(server.dataDir), 'exported.yar');
+  const rule = 'rule Export_Check { strings: $a = "export-check-needle" condition: $a }';
+  const add = await call(server.url, '/api/v4/signature/add_update/', {
+    method: 'POST', headers: adminHeaders, json: { name: 'Export_Check', type: 'yara', source: 'exported', data: rule },
+  });
+  assert.equal(add.status, 200, add.text);
+  assert.match(await readFile(file, 'utf8'), /rule Export_Check/);
+  const off = await call(server.url, `/api/v4/signature/change_status/${add.body.api_response.id}/DISABLED/`, { headers: adminHeaders });
+  assert.deepEqual(off.body.api_response, { success: true });
+  assert.equal(existsSync(file), false, 'a source without active rules has no file');
 });
