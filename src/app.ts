@@ -18,6 +18,8 @@ import { openPipeline } from './core/pipeline.js';
 import { analysisRecords } from './core/records.js';
 import { SearchEngine } from './core/search/engine.js';
 import { SubmissionViews } from './core/submission/views.js';
+import { ApikeyService } from './core/users/apikey-service.js';
+import { UserService } from './core/users/user-service.js';
 import { openEmbeddedStorage } from './store/index.js';
 import type { AppContext } from './api/context.js';
 import { queryLimits } from './api/paging.js';
@@ -137,6 +139,9 @@ export async function startServer(
         maxValueLength: config.submission.maxMetadataLength,
       },
     }),
+    // Saved default metadata is held to the limits a submission's metadata is.
+    users: new UserService(core, config, () => ctx.submitOptions('submit').metadata),
+    apikeys: new ApikeyService(core.accounts, config.auth.apikeyMaxDtl),
     logger,
   };
   const app = await buildServer(ctx, { logger, https: tls ? { key: tls.key, cert: tls.cert } : undefined });

@@ -1,7 +1,7 @@
 // The authentication gate in front of every route: API-key headers first, then the session cookie; then the
 // route's role requirement and, for password sessions, the XSRF header on state-changing methods.
 import type { FastifyInstance } from 'fastify';
-import { AssayError, unauthorized } from '../core/errors.js';
+import { unauthorized } from '../core/errors.js';
 import type { AppContext } from './context.js';
 import { AccessDenied } from './errors.js';
 
@@ -45,14 +45,4 @@ export function installAuthentication(app: FastifyInstance, ctx: AppContext): vo
       throw new AccessDenied(`API ${path} requires one of the following roles: ${auth.roles.join(', ')}`);
     }
   });
-}
-
-/** Routes with a `<username>` segment: callers act on themselves unless they administer the system. */
-export function assertSelfOrAdmin(req: { principal?: { user: { uname: string }; roles: Set<string> } }, username: string): void {
-  const p = req.principal;
-  if (!p) throw unauthorized('Session not found');
-  const special = ['__global__', '__workflow__'].includes(username) || username.toLowerCase() === '__current__';
-  if (username !== p.user.uname && !special && !p.roles.has('administration')) {
-    throw new AssayError(403, 'Your username does not match requested username', {});
-  }
 }

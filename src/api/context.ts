@@ -15,6 +15,8 @@ import type { SearchEngine } from '../core/search/engine.js';
 import type { InitOptions } from '../core/submission/init.js';
 import type { SubmissionRecord } from '../core/submission/record.js';
 import type { SubmissionViews } from '../core/submission/views.js';
+import type { ApikeyService } from '../core/users/apikey-service.js';
+import type { UserService } from '../core/users/user-service.js';
 import type { Collection } from '../store/datastore.js';
 import type { Core } from '../core/core.js';
 
@@ -34,6 +36,10 @@ export interface AppContext extends Omit<Core, 'close'> {
   search: SearchEngine;
   /** Options of the submission checks, for the ingest or the submit endpoint. */
   submitOptions(endpoint: 'ingest' | 'submit'): InitOptions;
+  /** Account management: users, their settings and the whoami document. */
+  users: UserService;
+  /** API keys: who may make, read or delete whose. */
+  apikeys: ApikeyService;
   logger: FastifyBaseLogger;
 }
 

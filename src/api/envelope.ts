@@ -1,6 +1,6 @@
 // The Assemblyline response envelope, used by every JSON answer under /api, success or error:
 // {api_response, api_error_message, api_server_version, api_status_code}, with the HTTP status repeated inside.
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { ASSAY_VERSION } from '../config.js';
 
@@ -20,7 +20,7 @@ export function reply<T>(res: FastifyReply, data: T, status = 200, message = '')
 }
 
 /** Response schema of an enveloped answer, for validation-free serialisation and the API docs. */
-export function Enveloped(data: TSchema, description?: string): TSchema {
+export function Enveloped<T extends TSchema>(data: T, description?: string) {
   return Type.Object(
     {
       api_response: data,
@@ -30,6 +30,19 @@ export function Enveloped(data: TSchema, description?: string): TSchema {
     },
     { description },
   );
+}
+
+/**
+ * A value or null, in the OpenAPI 3.0 spelling (`nullable`) that both the API document and the response
+ * serialiser understand.
+ */
+export function Nullable<T extends TSchema>(schema: T) {
+  return Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
+}
+
+/** One page of a listing: the items, where the page starts, its requested length and the total matched. */
+export function Paged<T extends TSchema>(item: T) {
+  return Type.Object({ items: Type.Array(item), offset: Type.Integer(), rows: Type.Integer(), total: Type.Integer() });
 }
 
 /** Any JSON value; used where the document shape is described in prose rather than pinned by a schema. */

@@ -2,7 +2,7 @@
 // status and message the Python client expects; internals are logged, never sent.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
-import { AssayError } from '../core/errors.js';
+import { AccessDenied, AssayError } from '../core/errors.js';
 import { firstTooDeep, tooDeepMessage } from '../core/util/json-depth.js';
 import type { AppContext } from './context.js';
 import { reply } from './envelope.js';
@@ -29,13 +29,8 @@ export function forbiddenBody(ctx: AppContext): Record<string, unknown> {
   };
 }
 
-/** A refusal in Assemblyline's access-denied wording: "Access Denied (<path>) [<reason>]". */
-export class AccessDenied extends AssayError {
-  constructor(reason: string) {
-    super(403, reason);
-    this.name = 'AccessDenied';
-  }
-}
+// Raised by core services too; kept importable from here for the route modules.
+export { AccessDenied };
 
 export function sendError(ctx: AppContext, req: FastifyRequest, res: FastifyReply, err: AssayError): FastifyReply {
   if (err.status === 401) {
