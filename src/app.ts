@@ -18,6 +18,7 @@ import { openPipeline } from './core/pipeline.js';
 import { analysisRecords } from './core/records.js';
 import { SearchEngine } from './core/search/engine.js';
 import { SubmissionViews } from './core/submission/views.js';
+import { Health } from './core/system/health.js';
 import { ApikeyService } from './core/users/apikey-service.js';
 import { UserService } from './core/users/user-service.js';
 import { openEmbeddedStorage } from './store/index.js';
@@ -142,6 +143,7 @@ export async function startServer(
     // Saved default metadata is held to the limits a submission's metadata is.
     users: new UserService(core, config, () => ctx.submitOptions('submit').metadata),
     apikeys: new ApikeyService(core.accounts, config.auth.apikeyMaxDtl),
+    health: new Health(core.storage.datastore),
     logger,
   };
   const app = await buildServer(ctx, { logger, https: tls ? { key: tls.key, cert: tls.cert } : undefined });

@@ -7,6 +7,14 @@ import { AccessDenied } from './errors.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 
+/**
+ * The XSRF token given as the `XSRF_TOKEN` query argument, which Assemblyline accepts instead of the header. The
+ * hook runs before any route schema applies, so the query is read as whatever the parser made of it.
+ */
+function xsrfQueryArgument(query: unknown): unknown {
+  return typeof query === 'object' && query !== null && 'XSRF_TOKEN' in query ? query.XSRF_TOKEN : undefined;
+}
+
 export function installAuthentication(app: FastifyInstance, ctx: AppContext): void {
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api') && !route.config?.auth) {
@@ -36,7 +44,7 @@ export function installAuthentication(app: FastifyInstance, ctx: AppContext): vo
       p.rolesLimit === null &&
       auth.xsrf !== false &&
       STATE_CHANGING.has(req.method) &&
-      (req.headers['x-xsrf-token'] ?? (req.query as Record<string, unknown> | undefined)?.XSRF_TOKEN) !== p.session?.xsrf
+      (req.headers['x-xsrf-token'] ?? xsrfQueryArgument(req.query)) !== p.session?.xsrf
     ) {
       throw new AccessDenied('Invalid XSRF token');
     }

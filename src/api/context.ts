@@ -15,6 +15,7 @@ import type { SearchEngine } from '../core/search/engine.js';
 import type { InitOptions } from '../core/submission/init.js';
 import type { SubmissionRecord } from '../core/submission/record.js';
 import type { SubmissionViews } from '../core/submission/views.js';
+import type { Health } from '../core/system/health.js';
 import type { ApikeyService } from '../core/users/apikey-service.js';
 import type { UserService } from '../core/users/user-service.js';
 import type { Collection } from '../store/datastore.js';
@@ -40,6 +41,8 @@ export interface AppContext extends Omit<Core, 'close'> {
   users: UserService;
   /** API keys: who may make, read or delete whose. */
   apikeys: ApikeyService;
+  /** Readiness of this process (storage answering). */
+  health: Health;
   logger: FastifyBaseLogger;
 }
 
