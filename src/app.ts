@@ -21,7 +21,7 @@ import { SubmissionViews } from './core/submission/views.js';
 import { Health } from './core/system/health.js';
 import { ApikeyService } from './core/users/apikey-service.js';
 import { UserService } from './core/users/user-service.js';
-import { openEmbeddedStorage } from './store/index.js';
+import { openEmbeddedStorage, type Storage } from './store/index.js';
 import type { AppContext } from './api/context.js';
 import { queryLimits } from './api/paging.js';
 import { buildServer } from './api/server.js';
@@ -87,6 +87,8 @@ export interface RunningServer {
   url: string;
   port: number;
   firstStart: FirstStartCredentials | null;
+  /** The open storage, for embedding code and tests that inspect records directly; route modules never see it. */
+  storage: Storage;
   certPath?: string;
   close(): Promise<void>;
 }
@@ -107,7 +109,12 @@ export async function startServer(
   const records = analysisRecords(core.storage.datastore);
   const ctx: AppContext = {
     config,
-    ...core,
+    accounts: core.accounts,
+    sessions: core.sessions,
+    authenticator: core.authenticator,
+    intake: core.intake,
+    settings: core.settings,
+    tmpDir: core.tmpDir,
     registry: pipeline.registry,
     dispatcher: pipeline.dispatcher,
     watch: pipeline.watch,
@@ -168,6 +175,7 @@ export async function startServer(
     url,
     port,
     firstStart,
+    storage: core.storage,
     certPath: tls?.certPath,
     close: () =>
       (closing ??= (async () => {

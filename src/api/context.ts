@@ -13,16 +13,18 @@ import type { NotificationQueues } from '../core/ingest/notifications.js';
 import type { ListSync } from '../core/lists/sync.js';
 import type { SearchEngine } from '../core/search/engine.js';
 import type { InitOptions } from '../core/submission/init.js';
-import type { SubmissionRecord } from '../core/submission/record.js';
 import type { SubmissionViews } from '../core/submission/views.js';
 import type { Health } from '../core/system/health.js';
 import type { ApikeyService } from '../core/users/apikey-service.js';
 import type { UserService } from '../core/users/user-service.js';
-import type { Collection } from '../store/datastore.js';
 import type { Core } from '../core/core.js';
+import type { AnalysisRecords } from '../core/records.js';
 
-/** The open storage and account services (see app.ts), plus the configuration and the analysis pipeline. */
-export interface AppContext extends Omit<Core, 'close'> {
+/**
+ * The account services (see app.ts), plus the configuration, the analysis pipeline and the core services the
+ * routes call. Storage itself is not here: route modules reach records only through core services.
+ */
+export interface AppContext extends Omit<Core, 'close' | 'storage'> {
   config: AssayConfig;
   registry: ServiceRegistry;
   dispatcher: Dispatcher;
@@ -31,7 +33,7 @@ export interface AppContext extends Omit<Core, 'close'> {
   notifications: NotificationQueues<IngestMessage>;
   /** Safelist and badlist stores; edits go through `changed` so the analysis sees them at once. */
   lists: ListSync;
-  submissions: Collection<SubmissionRecord>;
+  submissions: AnalysisRecords['submissions'];
   views: SubmissionViews;
   /** Lucene search over every index, with the deployment's query limits. */
   search: SearchEngine;
