@@ -24,7 +24,10 @@ import { analysisRecords } from './core/records.js';
 import { SearchEngine } from './core/search/engine.js';
 import { rulesDir, SignatureStore } from './core/signatures/store.js';
 import { SubmissionViews } from './core/submission/views.js';
-import { openEmbeddedStorage } from './store/index.js';
+import { Health } from './core/system/health.js';
+import { ApikeyService } from './core/users/apikey-service.js';
+import { UserService } from './core/users/user-service.js';
+import { openEmbeddedStorage, type Storage } from './store/index.js';
 import type { AppContext } from './api/context.js';
 import { queryLimits } from './api/paging.js';
 import { buildServer } from './api/server.js';
@@ -90,6 +93,8 @@ export interface RunningServer {
   url: string;
   port: number;
   firstStart: FirstStartCredentials | null;
+  /** The open storage, for embedding code and tests that inspect records directly; route modules never see it. */
+  storage: Storage;
   certPath?: string;
   close(): Promise<void>;
 }
@@ -111,7 +116,12 @@ export async function startServer(
   const search = new SearchEngine(core.storage.datastore, queryLimits(config));
   const ctx: AppContext = {
     config,
-    ...core,
+    accounts: core.accounts,
+    sessions: core.sessions,
+    authenticator: core.authenticator,
+    intake: core.intake,
+    settings: core.settings,
+    tmpDir: core.tmpDir,
     registry: pipeline.registry,
     dispatcher: pipeline.dispatcher,
     watch: pipeline.watch,
@@ -150,6 +160,10 @@ export async function startServer(
         maxValueLength: config.submission.maxMetadataLength,
       },
     }),
+    // Saved default metadata is held to the limits a submission's metadata is.
+    users: new UserService(core, config, () => ctx.submitOptions('submit').metadata),
+    apikeys: new ApikeyService(core.accounts, config.auth.apikeyMaxDtl),
+    health: new Health(core.storage.datastore),
     logger,
   };
   const app = await buildServer(ctx, { logger, https: tls ? { key: tls.key, cert: tls.cert } : undefined });
@@ -174,6 +188,7 @@ export async function startServer(
     url,
     port,
     firstStart,
+    storage: core.storage,
     certPath: tls?.certPath,
     close: () =>
       (closing ??= (async () => {

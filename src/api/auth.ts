@@ -1,7 +1,8 @@
 // /api/v4/auth/: the login exchange the Python client performs on connect, and logout.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { ApiApp, AppContext } from './context.js';
 import { Enveloped, Success, reply } from './envelope.js';
+import { LoginAnswer } from './schemas/auth.js';
 
 const LoginBody = Type.Object(
   {
@@ -23,41 +24,24 @@ export function sessionCookies(token: string, xsrf: string, secure: boolean): st
 export default async function authRoutes(app: ApiApp, ctx: AppContext): Promise<void> {
   const secure = !ctx.config.server.http;
 
-  const login = async (body: Record<string, unknown> | undefined, req: { ip: string; headers: Record<string, unknown> }) => {
-    const b = body ?? {};
-    return ctx.authenticator.login(
-      {
-        user: typeof b.user === 'string' ? b.user : undefined,
-        password: typeof b.password === 'string' ? b.password : undefined,
-        apikey: typeof b.apikey === 'string' ? b.apikey : undefined,
-      },
-      { ip: req.ip, userAgent: String(req.headers['user-agent'] ?? '') },
-    );
-  };
+  const login = async (b: Static<typeof LoginBody>, req: { ip: string; headers: { 'user-agent'?: string } }) =>
+    ctx.authenticator.login({ user: b.user, password: b.password, apikey: b.apikey }, { ip: req.ip, userAgent: req.headers['user-agent'] ?? '' });
 
   const schema = {
     tags: ['auth'],
     summary: 'Log in with user and password or user and API key; sets the session and XSRF-TOKEN cookies',
-    response: {
-      200: Enveloped(
-        Type.Object({
-          username: Type.String(),
-          roles_limit: Type.Union([Type.Array(Type.String()), Type.Null()]),
-          session_duration: Type.Integer(),
-        }),
-      ),
-    },
+    response: { 200: Enveloped(LoginAnswer) },
   };
 
   app.post('/api/v4/auth/login/', { schema: { ...schema, body: LoginBody }, config: { auth: { roles: [], anonymous: true } } }, async (req, res) => {
-    const out = await login(req.body as Record<string, unknown> | undefined, req);
+    const out = await login(req.body, req);
     res.header('set-cookie', sessionCookies(out.token, out.xsrf, secure));
     return reply(res, { username: out.username, roles_limit: out.rolesLimit, session_duration: ctx.config.auth.sessionDurationSeconds });
   });
 
   // Assemblyline also accepts the login values as query arguments on GET.
   app.get('/api/v4/auth/login/', { schema: { ...schema, querystring: LoginBody }, config: { auth: { roles: [], anonymous: true } } }, async (req, res) => {
-    const out = await login(req.query as Record<string, unknown>, req);
+    const out = await login(req.query, req);
     res.header('set-cookie', sessionCookies(out.token, out.xsrf, secure));
     return reply(res, { username: out.username, roles_limit: out.rolesLimit, session_duration: ctx.config.auth.sessionDurationSeconds });
   });

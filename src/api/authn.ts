@@ -1,11 +1,19 @@
 // The authentication gate in front of every route: API-key headers first, then the session cookie; then the
 // route's role requirement and, for password sessions, the XSRF header on state-changing methods.
 import type { FastifyInstance } from 'fastify';
-import { AssayError, unauthorized } from '../core/errors.js';
+import { unauthorized } from '../core/errors.js';
 import type { AppContext } from './context.js';
 import { AccessDenied } from './errors.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
+
+/**
+ * The XSRF token given as the `XSRF_TOKEN` query argument, which Assemblyline accepts instead of the header. The
+ * hook runs before any route schema applies, so the query is read as whatever the parser made of it.
+ */
+function xsrfQueryArgument(query: unknown): unknown {
+  return typeof query === 'object' && query !== null && 'XSRF_TOKEN' in query ? query.XSRF_TOKEN : undefined;
+}
 
 export function installAuthentication(app: FastifyInstance, ctx: AppContext): void {
   app.addHook('onRoute', (route) => {
@@ -36,7 +44,7 @@ export function installAuthentication(app: FastifyInstance, ctx: AppContext): vo
       p.rolesLimit === null &&
       auth.xsrf !== false &&
       STATE_CHANGING.has(req.method) &&
-      (req.headers['x-xsrf-token'] ?? (req.query as Record<string, unknown> | undefined)?.XSRF_TOKEN) !== p.session?.xsrf
+      (req.headers['x-xsrf-token'] ?? xsrfQueryArgument(req.query)) !== p.session?.xsrf
     ) {
       throw new AccessDenied('Invalid XSRF token');
     }
@@ -45,14 +53,4 @@ export function installAuthentication(app: FastifyInstance, ctx: AppContext): vo
       throw new AccessDenied(`API ${path} requires one of the following roles: ${auth.roles.join(', ')}`);
     }
   });
-}
-
-/** Routes with a `<username>` segment: callers act on themselves unless they administer the system. */
-export function assertSelfOrAdmin(req: { principal?: { user: { uname: string }; roles: Set<string> } }, username: string): void {
-  const p = req.principal;
-  if (!p) throw unauthorized('Session not found');
-  const special = ['__global__', '__workflow__'].includes(username) || username.toLowerCase() === '__current__';
-  if (username !== p.user.uname && !special && !p.roles.has('administration')) {
-    throw new AssayError(403, 'Your username does not match requested username', {});
-  }
 }

@@ -19,13 +19,18 @@ import type { ListSync } from '../core/lists/sync.js';
 import type { SearchEngine } from '../core/search/engine.js';
 import type { SignatureStore } from '../core/signatures/store.js';
 import type { InitOptions } from '../core/submission/init.js';
-import type { SubmissionRecord } from '../core/submission/record.js';
 import type { SubmissionViews } from '../core/submission/views.js';
-import type { Collection } from '../store/datastore.js';
+import type { Health } from '../core/system/health.js';
+import type { ApikeyService } from '../core/users/apikey-service.js';
+import type { UserService } from '../core/users/user-service.js';
 import type { Core } from '../core/core.js';
+import type { AnalysisRecords } from '../core/records.js';
 
-/** The open storage and account services (see app.ts), plus the configuration and the analysis pipeline. */
-export interface AppContext extends Omit<Core, 'close'> {
+/**
+ * The account services (see app.ts), plus the configuration, the analysis pipeline and the core services the
+ * routes call. Storage itself is not here: route modules reach records only through core services.
+ */
+export interface AppContext extends Omit<Core, 'close' | 'storage'> {
   config: AssayConfig;
   registry: ServiceRegistry;
   dispatcher: Dispatcher;
@@ -36,7 +41,7 @@ export interface AppContext extends Omit<Core, 'close'> {
   lists: ListSync;
   /** The safelist and badlist items as the API reads and edits them (edits pass through `lists`). */
   listItems: ListService;
-  submissions: Collection<SubmissionRecord>;
+  submissions: AnalysisRecords['submissions'];
   views: SubmissionViews;
   /** Lucene search over every index, with the deployment's query limits. */
   search: SearchEngine;
@@ -52,6 +57,12 @@ export interface AppContext extends Omit<Core, 'close'> {
   heuristics: HeuristicService;
   /** Options of the submission checks, for the ingest or the submit endpoint. */
   submitOptions(endpoint: 'ingest' | 'submit'): InitOptions;
+  /** Account management: users, their settings and the whoami document. */
+  users: UserService;
+  /** API keys: who may make, read or delete whose. */
+  apikeys: ApikeyService;
+  /** Readiness of this process (storage answering). */
+  health: Health;
   logger: FastifyBaseLogger;
 }
 

@@ -1,22 +1,23 @@
 // Error handling for the HTTP layer: every failure under /api leaves as an Assemblyline envelope with the
 // status and message the Python client expects; internals are logged, never sent.
+import type { Static } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
-import { AssayError } from '../core/errors.js';
+import { AccessDenied, AssayError } from '../core/errors.js';
 import { firstTooDeep, tooDeepMessage } from '../core/util/json-depth.js';
 import type { AppContext } from './context.js';
-import { reply } from './envelope.js';
+import { ForbiddenBody, UnauthorizedBody, reply } from './envelope.js';
 import { BAD_JSON_MESSAGE, describeRequestError, isClientAbort } from './request-errors.js';
 
 export { BAD_JSON_MESSAGE };
 
 /** The 401 body tells a login page which ways in exist. */
-export function unauthorizedBody(): Record<string, unknown> {
+export function unauthorizedBody(): Static<typeof UnauthorizedBody> {
   return { allow_userpass_login: true, allow_signup: false, allow_saml_login: false };
 }
 
 /** The 403 body carries the settings a UI needs to explain the refusal. */
-export function forbiddenBody(ctx: AppContext): Record<string, unknown> {
+export function forbiddenBody(ctx: AppContext): Static<typeof ForbiddenBody> {
   return {
     auth: { allow_2fa: false, allow_apikeys: ctx.config.auth.allowApikeys, allow_security_tokens: false },
     ui: {
@@ -29,13 +30,8 @@ export function forbiddenBody(ctx: AppContext): Record<string, unknown> {
   };
 }
 
-/** A refusal in Assemblyline's access-denied wording: "Access Denied (<path>) [<reason>]". */
-export class AccessDenied extends AssayError {
-  constructor(reason: string) {
-    super(403, reason);
-    this.name = 'AccessDenied';
-  }
-}
+// Raised by core services too; kept importable from here for the route modules.
+export { AccessDenied };
 
 export function sendError(ctx: AppContext, req: FastifyRequest, res: FastifyReply, err: AssayError): FastifyReply {
   if (err.status === 401) {

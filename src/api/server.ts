@@ -29,6 +29,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installAuthentication } from './authn.js';
 import { clientErrorHandler, frameworkErrorHandler } from './client-errors.js';
 import type { ApiApp, AppContext } from './context.js';
+import { ErrorEnvelope } from './envelope.js';
 import { installBodyParsers, installErrorHandling } from './errors.js';
 import { installResponseCheck } from './response-check.js';
 import { recordRoutes } from './route-table.js';
@@ -90,9 +91,16 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
       security: [{ user: [], apikey: [] }, { session: [] }],
     },
     transform: ({ schema, url, route }) => {
-      const roles = route.config?.auth?.roles;
-      const note = roles?.length ? `Requires one of the roles: ${roles.join(', ')}.` : route.config?.auth?.anonymous ? 'No sign-in needed.' : 'Any signed-in user.';
-      return { schema: { ...schema, description: [schema?.description, note].filter(Boolean).join('\n\n') }, url };
+      const auth = route.config?.auth;
+      // Routes outside /api (health probes) declare no access and are open, like anonymous ones.
+      const note = auth?.roles.length ? `Requires one of the roles: ${auth.roles.join(', ')}.` : !auth || auth.anonymous ? 'No sign-in needed.' : 'Any signed-in user.';
+      const description = [schema?.description, note].filter(Boolean).join('\n\n');
+      // Every /api route can fail, and every failure is the same envelope; it is documented here rather than
+      // declared on each route, where it would also serialise the errors. A route that declares no answers is
+      // left to the generic "Default Response".
+      const declared = schema?.response;
+      const response = auth && typeof declared === 'object' && declared !== null ? { ...declared, default: ErrorEnvelope } : declared;
+      return { schema: { ...schema, description, response }, url };
     },
   });
   await app.register(swaggerUi, { routePrefix: '/help/api', uiConfig: { docExpansion: 'list', deepLinking: true } });

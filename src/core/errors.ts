@@ -17,3 +17,14 @@ export const badRequest = (msg: string, response: unknown = '') => new AssayErro
 export const notFound = (msg: string, response: unknown = '') => new AssayError(404, msg, response);
 export const forbidden = (msg: string, response: unknown = '') => new AssayError(403, msg, response);
 export const unauthorized = (msg: string) => new AssayError(401, msg);
+
+/**
+ * A refusal the client sees in Assemblyline's access-denied wording, "Access Denied (<path>) [<reason>]", with
+ * the settings a UI needs to explain it; the API layer adds the path and those settings.
+ */
+export class AccessDenied extends AssayError {
+  constructor(reason: string) {
+    super(403, reason);
+    this.name = 'AccessDenied';
+  }
+}

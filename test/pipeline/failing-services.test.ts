@@ -32,7 +32,7 @@ describe('failing analysers', () => {
     assert.equal(sub.state, 'completed');
     assert.equal(sub.max_score, 300, 'the working analyser still scored the file');
     assert.equal(sub.error_count, 4);
-    const errors = s.ctx.storage.datastore.collection<ErrorRecord>('error');
+    const errors = s.storage.datastore.collection<ErrorRecord>('error');
     const byService = new Map<string, ErrorRecord & { key: string }>();
     for (const key of sub.errors as string[]) {
       const e = (await errors.get(key))!;

@@ -53,7 +53,7 @@ describe('submission budget', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const files = () => s.ctx.storage.datastore.collection<FileRecord>('file');
+  const files = () => s.storage.datastore.collection<FileRecord>('file');
   const submit = async (bytes: Buffer, name: string, params: Record<string, unknown>) => {
     const r = await call(s.url, '/api/v4/submit/', {
       method: 'POST', headers: adminHeaders, json: { name, base64: bytes.toString('base64'), params },
@@ -90,14 +90,14 @@ describe('submission budget', () => {
     // Every leaf that fits was kept: the 39 zips and as many 1 MiB leaves as the budget leaves room for.
     assert.equal(added.filter((f) => f.size > MiB).length, 3);
 
-    const errors = s.ctx.storage.datastore.collection<ErrorRecord>('error');
+    const errors = s.storage.datastore.collection<ErrorRecord>('error');
     const kinds = await Promise.all(first.errors.map(async (k: string) => (await errors.get(k))!));
     assert.ok(kinds.length > 0 && kinds.every((e) => e.type === 'MAX FILES REACHED'));
     assert.match(kinds[0]!.response.message, /would pass the limit of 4194304 bytes/);
 
     // The cut scores the submission suspicious, with a result naming the limit.
     assert.ok(first.max_score >= 300 && first.max_score < 700, `score ${first.max_score}`);
-    const results = s.ctx.storage.datastore.collection<ResultRecord>('result');
+    const results = s.storage.datastore.collection<ResultRecord>('result');
     const records = await Promise.all((first.results as string[]).map((k) => results.get(k)));
     const report = records.find((r) => r?.response.service_name === 'Dispatcher');
     assert.ok(report, 'a Dispatcher result');
@@ -125,11 +125,11 @@ describe('submission budget', () => {
     const tree = await shape(sub.sid);
     assert.equal(tree.files.length, 21);
     // Files refused by the count were not stored.
-    const errors = s.ctx.storage.datastore.collection<ErrorRecord>('error');
+    const errors = s.storage.datastore.collection<ErrorRecord>('error');
     for (const key of sub.errors) {
       const e = (await errors.get(key))!;
       assert.equal(e.type, 'MAX FILES REACHED');
-      assert.equal(await s.ctx.storage.filestore.exists(e.sha256), (await files().get(e.sha256)) !== null, 'refused files exist only if stored earlier');
+      assert.equal(await s.storage.filestore.exists(e.sha256), (await files().get(e.sha256)) !== null, 'refused files exist only if stored earlier');
     }
     assert.ok(sub.max_score >= 300, `score ${sub.max_score}`);
   });
@@ -137,7 +137,7 @@ describe('submission budget', () => {
   it('reports EICAR nested past the depth limit as suspicious, and `assay submit` exits 2', { timeout: 300_000 }, async () => {
     const bytes = await nested(10, 'eicar.com', Buffer.from(EICAR));
     const sub = await submit(bytes, 'deep.zip', {});
-    const errors = s.ctx.storage.datastore.collection<ErrorRecord>('error');
+    const errors = s.storage.datastore.collection<ErrorRecord>('error');
     const types = await Promise.all(sub.errors.map(async (k: string) => (await errors.get(k))!.type));
     assert.ok(types.includes('MAX DEPTH REACHED'));
     assert.ok(sub.max_score >= 300 && sub.max_score < 1000, `score ${sub.max_score}`);

@@ -36,7 +36,7 @@ describe('alerts and workflows', () => {
   let client: Awaited<ReturnType<typeof pythonClientSession>>;
   before(async () => {
     s = await startTestServer();
-    await s.ctx.storage.datastore.collection('alert').putMany(Array.from({ length: 12 }, (_, i) => [`a${i}`, alert(i)]));
+    await s.storage.datastore.collection('alert').putMany(Array.from({ length: 12 }, (_, i) => [`a${i}`, alert(i)]));
     client = await pythonClientSession(s.url, 'admin', ADMIN_APIKEY);
   });
   after(() => s.stop());
@@ -141,7 +141,7 @@ describe('alerts and workflows', () => {
     assert.equal(found.body.api_response.total, 1);
 
     // A new alert from the alerter goes through the workflows.
-    const alerter = new Alerter(s.ctx.storage.datastore, s.config.submission.verdicts);
+    const alerter = new Alerter(s.storage.datastore, s.config.submission.verdicts);
     const sub = {
       sid: 'newsid', classification: 'TLP:C', expiry_ts: null, max_score: 2500, metadata: {}, results: [], errors: [],
       files: [{ name: 'n.exe', sha256: 'f'.repeat(64), size: 3 }],

@@ -34,7 +34,7 @@ describe('search API', () => {
 
   before(async () => {
     s = await startTestServer();
-    const ds = s.ctx.storage.datastore;
+    const ds = s.storage.datastore;
     await ds.collection('submission').putMany(Array.from({ length: N }, (_, i) => [submission(i).sid, submission(i)]));
     await ds.collection('result').put(`${hex(1)}.Extract.v1.c0`, {
       sha256: hex(1),

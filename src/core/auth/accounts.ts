@@ -1,5 +1,5 @@
 // User accounts and their API keys: creation, updates, deletion, and the records as Assemblyline shapes them.
-import type { Collection, Datastore } from '../../store/datastore.js';
+import type { Collection, Datastore, Filter, SortKey } from '../../store/datastore.js';
 import { AssayError, badRequest, notFound } from '../errors.js';
 import { isoDate } from '../util/time.js';
 import { hashSecret, randomSecret } from './secrets.js';
@@ -54,6 +54,22 @@ export interface NewUser {
   groups?: string[];
   classification?: string;
   is_active?: boolean;
+}
+
+/** One page of an account listing: which records, where the page starts and how long it may be. */
+export interface AccountQuery {
+  filter: Filter;
+  sort: SortKey[];
+  offset: number;
+  rows: number;
+}
+
+/** A page of a listing, in the shape Assemblyline's list routes answer with. */
+export interface Page<T> {
+  items: T[];
+  offset: number;
+  rows: number;
+  total: number;
 }
 
 /** Listeners are told when a user or key changes so caches can drop what they hold. */
@@ -122,6 +138,21 @@ export class Accounts {
 
   async getUser(uname: string): Promise<UserRecord | null> {
     return this.users.get(uname);
+  }
+
+  /** A page of users, as the API shows them (no password hash), each with its record id. */
+  async searchUsers(q: AccountQuery): Promise<Page<PublicUser & { id: string }>> {
+    return page(this.users, q, (u) => ({ ...publicUser(u), id: u.id }));
+  }
+
+  /** A page of API keys, without their secrets. */
+  async searchApikeys(q: AccountQuery): Promise<Page<PublicApikey>> {
+    return page(this.apikeys, q, publicApikey);
+  }
+
+  async getApikey(keyId: string): Promise<PublicApikey | null> {
+    const key = await this.apikeys.get(keyId);
+    return key && publicApikey({ ...key, id: keyId });
   }
 
   /** Apply changes to a user. Fields that identify the account or hold secrets are set through their own calls. */
@@ -240,8 +271,21 @@ export function publicApikey(k: ApikeyRecord & { id?: string }): PublicApikey {
   return { ...rest, id: k.id ?? apikeyId(k.key_name, k.uname) };
 }
 
+async function page<T extends object, U>(col: Collection<T>, q: AccountQuery, show: (record: T & { id: string }) => U): Promise<Page<U>> {
+  const found = await col.search({ filter: q.filter, sort: q.sort, offset: q.offset, limit: q.rows });
+  return { items: found.items.map(show), offset: q.offset, rows: q.rows, total: found.total };
+}
+
 /** A user record as the API returns it: no password hash, effective roles filled in. */
-export function publicUser(u: UserRecord): Record<string, unknown> {
+export type PublicUser = Omit<UserRecord, 'password' | 'roles'> & {
+  roles: Role[];
+  has_password: boolean;
+  '2fa_enabled': boolean;
+  security_tokens: string[];
+  security_token_enabled: boolean;
+};
+
+export function publicUser(u: UserRecord): PublicUser {
   const { password, ...rest } = u;
   return {
     ...rest,

@@ -1,10 +1,93 @@
 // The /user/whoami/ document: the caller's identity plus the system settings a client or UI adapts to.
-import { ASSAY_VERSION, type AssayConfig } from '../config.js';
-import type { Principal } from '../core/auth/authenticator.js';
-import type { UserSettings } from '../core/auth/user-settings.js';
-import { ACL_ROLES, ROLES, USER_TYPE_ROLES, USER_TYPES, apiPrivMap } from '../core/auth/roles.js';
-import { CLASSIFICATION_DEFINITION } from '../core/classification.js';
-import { COLLECTIONS } from '../store/collections.js';
+import { ASSAY_VERSION, type AssayConfig, type VerdictThresholds } from '../../config.js';
+import { COLLECTIONS } from '../../store/collections.js';
+import type { Principal } from '../auth/authenticator.js';
+import type { UserSettings } from '../auth/user-settings.js';
+import { ACL_ROLES, ROLES, USER_TYPE_ROLES, USER_TYPES, apiPrivMap, type Acl, type Role } from '../auth/roles.js';
+import { CLASSIFICATION_DEFINITION } from '../classification.js';
+
+/** How a search field is described to clients, per index (the shape of /search/fields/). */
+export interface IndexField {
+  default: boolean;
+  indexed: boolean;
+  list: boolean;
+  stored: boolean;
+  type: string;
+}
+
+/** Lists of names Assemblyline configures and Assay leaves empty (alerting metadata, feeds, external sources). */
+type Names = string[];
+/** Maps Assemblyline configures and Assay leaves empty (submission profiles, metadata rules, proxies, links). */
+type Empty = Record<string, never>;
+
+export interface WhoAmI {
+  agrees_with_tos: string | null;
+  classification: string;
+  email: string | null;
+  groups: string[];
+  is_active: boolean;
+  name: string;
+  roles: Role[];
+  type: string[];
+  api_daily_quota: number;
+  submission_daily_quota: number;
+  avatar: null;
+  username: string;
+  is_admin: boolean;
+  c12nDef: typeof CLASSIFICATION_DEFINITION;
+  classification_aliases: Empty;
+  configuration: {
+    auth: { apikey_max_dtl: number | null; allow_2fa: boolean; allow_apikeys: boolean; allow_extended_apikeys: boolean; allow_security_tokens: boolean };
+    core: { archiver: { alternate_dtl: number } };
+    datastore: { archive: { enabled: boolean } };
+    retrohunt: { enabled: boolean; dtl: number; max_dtl: number };
+    submission: {
+      dtl: number;
+      max_dtl: number;
+      max_file_size: number;
+      file_sources: Record<string, { pattern: string; sources: Names; auto_selected: Names }>;
+      profiles: Empty;
+      verdicts: VerdictThresholds;
+      metadata: { archive: Empty; submit: Empty; ingest: Empty };
+    };
+    system: { organisation: string; support: { api_docs: string; documentation: string; email: string }; type: string; version: string };
+    ui: {
+      ai: { enabled: boolean };
+      alerting_meta: { important: Names; subject: Names; url: Names };
+      allow_malicious_hinting: boolean;
+      allow_raw_downloads: boolean;
+      allow_zip_downloads: boolean;
+      allow_replay: boolean;
+      allow_url_submissions: boolean;
+      api_proxies: Empty;
+      apps: Empty[];
+      banner: null;
+      banner_level: string;
+      enforce_quota: boolean;
+      external_links: Empty;
+      external_sources: Names;
+      external_source_tags: Record<string, Names>;
+      fqdn: string;
+      read_only: boolean;
+      rss_feeds: Names;
+      services_feed: string;
+      community_feed: string;
+      tos: boolean;
+      tos_lockout: boolean;
+      tos_lockout_notify: boolean;
+      url_submission_auto_service_selection: string[];
+    };
+    user: {
+      api_priv_map: Record<string, Acl[]>;
+      priv_role_dependencies: Record<Acl, Role[]>;
+      roles: Role[];
+      role_dependencies: Record<string, Role[]>;
+      types: string[];
+    };
+  };
+  indexes: Record<string, Record<string, IndexField>>;
+  settings: UserSettings;
+}
 
 const HASH_PATTERNS: Record<string, string> = {
   md5: '^[a-fA-F0-9]{32}$',
@@ -18,10 +101,10 @@ const HASH_PATTERNS: Record<string, string> = {
 /** Field catalogue per index, in the shape of /search/fields/. Fixed for the life of the process. */
 const INDEX_FIELDS = indexFields();
 
-function indexFields(): Record<string, Record<string, unknown>> {
-  const out: Record<string, Record<string, unknown>> = {};
+function indexFields(): Record<string, Record<string, IndexField>> {
+  const out: Record<string, Record<string, IndexField>> = {};
   for (const c of COLLECTIONS) {
-    const fields: Record<string, unknown> = {};
+    const fields: Record<string, IndexField> = {};
     for (const [name, f] of Object.entries(c.fields)) {
       fields[name] = { default: false, indexed: true, list: Boolean(f.list), stored: true, type: f.type };
     }
@@ -30,7 +113,7 @@ function indexFields(): Record<string, Record<string, unknown>> {
   return out;
 }
 
-export function whoami(p: Principal, cfg: AssayConfig, settings: UserSettings): Record<string, unknown> {
+export function whoami(p: Principal, cfg: AssayConfig, settings: UserSettings): WhoAmI {
   const u = p.user;
   const roles = [...p.roles];
   return {
