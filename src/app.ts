@@ -22,6 +22,7 @@ import type { Core } from './core/core.js';
 import { openPipeline } from './core/pipeline.js';
 import { analysisRecords } from './core/records.js';
 import { SearchEngine } from './core/search/engine.js';
+import { queryLimits } from './core/search/limits.js';
 import { rulesDir, SignatureStore } from './core/signatures/store.js';
 import { SubmissionViews } from './core/submission/views.js';
 import { Health } from './core/system/health.js';
@@ -29,7 +30,6 @@ import { ApikeyService } from './core/users/apikey-service.js';
 import { UserService } from './core/users/user-service.js';
 import { openEmbeddedStorage, type Storage } from './store/index.js';
 import type { AppContext } from './api/context.js';
-import { queryLimits } from './api/paging.js';
 import { buildServer } from './api/server.js';
 import { loadOrCreateCertificate } from './api/tls.js';
 

@@ -1,9 +1,7 @@
 // Paging and other numeric arguments of the search and list routes, checked instead of clamped: a negative,
 // fractional or absurd `rows`, `offset` or `size` is a 400 naming the argument, its range and the setting that
 // sets it, where it used to be bent into range (or, past what SQLite takes, fail as an internal error).
-import type { AssayConfig } from '../config.js';
 import { badRequest } from '../core/errors.js';
-import type { QueryLimits } from '../core/search/lucene.js';
 
 export interface PageLimits {
   maxRows: number;
@@ -40,10 +38,4 @@ export function trackTotalHits(value: unknown): number | undefined {
   if (v === true || v === 'true') return Number.MAX_SAFE_INTEGER;
   if (v === false || v === 'false') return undefined;
   return intArg(v, 'track_total_hits', { min: 0, max: Number.MAX_SAFE_INTEGER });
-}
-
-/** The query limits of the search.* settings. */
-export function queryLimits(cfg: AssayConfig): QueryLimits {
-  const s = cfg.search;
-  return { maxLength: s.maxQueryLength, maxClauses: s.maxQueryClauses, maxDepth: s.maxQueryDepth, maxTermLength: s.maxTermLength, maxExpansion: s.maxQueryExpansion };
 }

@@ -17,6 +17,7 @@ import type { IngestMessage } from './ingest/message.js';
 import { NotificationQueues } from './ingest/notifications.js';
 import { heuristicRecords } from './results/heuristics.js';
 import type { ErrorRecord, HeuristicRecord, ResultRecord } from './results/model.js';
+import { queryLimits } from './search/limits.js';
 import { ListSync } from './lists/sync.js';
 import { ServicePool } from './runtime/index.js';
 import { rulesDir, SignatureStore } from './signatures/store.js';
@@ -100,7 +101,7 @@ export async function openPipeline(config: AssayConfig, storage: Storage, intake
     log,
   );
   const notifications = new NotificationQueues<IngestMessage>(storage.queues.messageLists<IngestMessage>('nq'));
-  const alerter = new Alerter(ds, config.submission.verdicts);
+  const alerter = new Alerter(ds, config.submission.verdicts, queryLimits(config));
   const ingester = new Ingester(
     ds,
     notifications,
