@@ -13,6 +13,13 @@ import { LoginThrottle } from './core/auth/throttle.js';
 import { UserSettingsStore } from './core/auth/user-settings.js';
 import { UNRESTRICTED } from './core/auth/accounts.js';
 import { FileIntake } from './core/files/file-intake.js';
+import { FileService } from './core/files/service.js';
+import { IngestService } from './core/ingest/service.js';
+import { OntologyService } from './core/ontology/service.js';
+import { ResultService } from './core/results/service.js';
+import { Visibility } from './core/search/visibility.js';
+import type { InitOptions } from './core/submission/init.js';
+import { SubmissionService } from './core/submission/service.js';
 import type { Core } from './core/core.js';
 import { openPipeline } from './core/pipeline.js';
 import { analysisRecords } from './core/records.js';
@@ -102,6 +109,46 @@ export async function startServer(
     : await loadOrCreateCertificate(config.dataDir, config.ui.fqdn, config.server.cert, config.server.key);
   const pipeline = await openPipeline(config, core.storage, core.intake, core.tmpDir, logger);
   const records = analysisRecords(core.storage.datastore);
+  const submitOptions = (endpoint: 'ingest' | 'submit'): InitOptions => ({
+    endpoint,
+    intake: core.intake,
+    tmpDir: core.tmpDir,
+    maxFileSize: config.submission.maxFileSize,
+    ttl: config.submission.dtl,
+    maxDtl: config.submission.maxDtl,
+    allowUrlSubmissions: config.ui.allowUrlSubmissions,
+    urlServices: config.ui.urlSubmissionAutoServiceSelection,
+    urlSchemes: config.ui.urlSubmissionSchemes,
+    metadata: {
+      maxDepth: config.server.maxJsonDepth,
+      maxBytes: config.submission.maxMetadataBytes,
+      maxValueLength: config.submission.maxMetadataLength,
+    },
+  });
+  const visibility = new Visibility(
+    { submissions: records.submissions, guarded: { file: core.intake.files, result: records.results, error: records.errors, alert: records.alerts } },
+    pipeline.dispatcher.events,
+  );
+  const fileService = new FileService(core.intake, core.storage.filestore, visibility, {
+    allowRawDownloads: config.ui.allowRawDownloads,
+    allowZipDownloads: config.ui.allowZipDownloads,
+  });
+  const resultService = new ResultService(records, visibility, { verdicts: config.submission.verdicts });
+  const views = new SubmissionViews(
+    {
+      results: records.results,
+      errors: records.errors,
+      files: core.intake.files,
+    },
+    { maxExtractionDepth: config.submission.maxExtractionDepth, verdicts: config.submission.verdicts },
+  );
+  const submissionService = new SubmissionService({ submissions: records.submissions, views, files: fileService, visibility, analysis: pipeline.dispatcher }, {
+    ttl: config.submission.dtl,
+    maxDtl: config.submission.maxDtl,
+    defaultMaxExtracted: config.submission.defaultMaxExtracted,
+    defaultMaxSupplementary: config.submission.defaultMaxSupplementary,
+    initOptions: submitOptions,
+  });
   const ctx: AppContext = {
     config,
     ...core,
@@ -112,31 +159,15 @@ export async function startServer(
     notifications: pipeline.notifications,
     lists: pipeline.lists,
     submissions: records.submissions,
-    views: new SubmissionViews(
-      {
-        results: records.results,
-        errors: records.errors,
-        files: core.intake.files,
-      },
-      { maxExtractionDepth: config.submission.maxExtractionDepth, verdicts: config.submission.verdicts },
-    ),
+    views,
     search: new SearchEngine(core.storage.datastore, queryLimits(config)),
-    submitOptions: (endpoint) => ({
-      endpoint,
-      intake: core.intake,
-      tmpDir: core.tmpDir,
-      maxFileSize: config.submission.maxFileSize,
-      ttl: config.submission.dtl,
-      maxDtl: config.submission.maxDtl,
-      allowUrlSubmissions: config.ui.allowUrlSubmissions,
-      urlServices: config.ui.urlSubmissionAutoServiceSelection,
-      urlSchemes: config.ui.urlSubmissionSchemes,
-      metadata: {
-        maxDepth: config.server.maxJsonDepth,
-        maxBytes: config.submission.maxMetadataBytes,
-        maxValueLength: config.submission.maxMetadataLength,
-      },
-    }),
+    submitOptions,
+    visibility,
+    submissionService,
+    ingestService: new IngestService(submissionService, pipeline.ingester, pipeline.notifications, records.ingests),
+    resultService,
+    fileService,
+    ontologyService: new OntologyService(records, submissionService, resultService, fileService, config.ui.fqdn),
     logger,
   };
   const app = await buildServer(ctx, { logger, https: tls ? { key: tls.key, cert: tls.cert } : undefined });

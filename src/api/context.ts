@@ -17,6 +17,12 @@ import type { SubmissionRecord } from '../core/submission/record.js';
 import type { SubmissionViews } from '../core/submission/views.js';
 import type { Collection } from '../store/datastore.js';
 import type { Core } from '../core/core.js';
+import type { FileService } from '../core/files/service.js';
+import type { IngestService } from '../core/ingest/service.js';
+import type { OntologyService } from '../core/ontology/service.js';
+import type { ResultService } from '../core/results/service.js';
+import type { Visibility } from '../core/search/visibility.js';
+import type { SubmissionService } from '../core/submission/service.js';
 
 /** The open storage and account services (see app.ts), plus the configuration and the analysis pipeline. */
 export interface AppContext extends Omit<Core, 'close'> {
@@ -34,6 +40,18 @@ export interface AppContext extends Omit<Core, 'close'> {
   search: SearchEngine;
   /** Options of the submission checks, for the ingest or the submit endpoint. */
   submitOptions(endpoint: 'ingest' | 'submit'): InitOptions;
+  /** Whether a reader may see a file, result, error or alert by id: through a submission they may read. */
+  visibility: Visibility;
+  /** Submissions: reading, creating, resubmitting, deleting, verdicts and listings. */
+  submissionService: SubmissionService;
+  /** The ingest path and its notification queues. */
+  ingestService: IngestService;
+  /** Results and errors by key, and a file's results across submissions. */
+  resultService: ResultService;
+  /** Stored files: their records, views, downloads and purges. */
+  fileService: FileService;
+  /** Ontology records of submissions, alerts and files. */
+  ontologyService: OntologyService;
   logger: FastifyBaseLogger;
 }
 

@@ -1,6 +1,8 @@
 // Typed handles on the collections the analysis records live in. Each collection's name and record type is spelled
 // here once; core services take the handles they own from this, never from the datastore by name.
 import type { Collection, Datastore } from '../store/datastore.js';
+import type { AlertRecord } from './alerts/alerter.js';
+import type { IngestRecord } from './ingest/message.js';
 import type { ErrorRecord, HeuristicRecord, ResultRecord } from './results/model.js';
 import type { SubmissionRecord } from './submission/record.js';
 
@@ -11,6 +13,9 @@ export interface AnalysisRecords {
   emptyResults: Collection<Record<string, unknown>>;
   errors: Collection<ErrorRecord>;
   heuristics: Collection<HeuristicRecord>;
+  alerts: Collection<AlertRecord>;
+  /** The ingester's durable record of each accepted ingest, kept until its notification is delivered. */
+  ingests: Collection<IngestRecord>;
 }
 
 export function analysisRecords(ds: Datastore): AnalysisRecords {
@@ -20,5 +25,7 @@ export function analysisRecords(ds: Datastore): AnalysisRecords {
     emptyResults: ds.collection('emptyresult'),
     errors: ds.collection<ErrorRecord>('error'),
     heuristics: ds.collection<HeuristicRecord>('heuristic'),
+    alerts: ds.collection<AlertRecord>('alert'),
+    ingests: ds.collection<IngestRecord>('ingest'),
   };
 }
