@@ -46,8 +46,9 @@ export class IngestService {
       // Its messages could not be read.
       throw badRequest(`notification_queue is longer than the ${NOTIFICATION_QUEUE_MAX} characters a queue name may have`, {});
     }
-    // Defaults apply only where the request did not set the value.
-    const params = { ...INGEST_DEFAULTS, ...(isPlain(data.params) ? data.params : {}) };
+    // The defaults apply only where the request did not set the value, and only to params that are an object:
+    // anything else (null included) is passed on as it came, to be refused as on the submit path.
+    const params = data.params === undefined ? { ...INGEST_DEFAULTS } : isPlain(data.params) ? { ...INGEST_DEFAULTS, ...data.params } : data.params;
     const init = await this.submissions.prepare({ data: { ...data, params, type: data.type ?? 'INGEST' }, upload: request.upload }, submitter, reader, 'ingest');
     const s = init.params;
     s.generate_alert = Boolean(data.generate_alert ?? s.generate_alert);
