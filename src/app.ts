@@ -129,26 +129,14 @@ export async function startServer(
     { submissions: records.submissions, guarded: { file: core.intake.files, result: records.results, error: records.errors, alert: records.alerts } },
     pipeline.dispatcher.events,
   );
-  const fileService = new FileService(core.intake, core.storage.filestore, visibility, {
-    allowRawDownloads: config.ui.allowRawDownloads,
-    allowZipDownloads: config.ui.allowZipDownloads,
-  });
-  const resultService = new ResultService(records, visibility, { verdicts: config.submission.verdicts });
-  const views = new SubmissionViews(
-    {
-      results: records.results,
-      errors: records.errors,
-      files: core.intake.files,
-    },
-    { maxExtractionDepth: config.submission.maxExtractionDepth, verdicts: config.submission.verdicts },
+  // Services get the configuration sections themselves, not copies: they read a setting when they use it.
+  const fileService = new FileService(core.intake, core.storage.filestore, visibility, config.ui);
+  const resultService = new ResultService(records, visibility, config.submission);
+  const views = new SubmissionViews({ results: records.results, errors: records.errors, files: core.intake.files }, config.submission);
+  const submissionService = new SubmissionService(
+    { submissions: records.submissions, views, files: fileService, visibility, analysis: pipeline.dispatcher },
+    { settings: config.submission, initOptions: submitOptions },
   );
-  const submissionService = new SubmissionService({ submissions: records.submissions, views, files: fileService, visibility, analysis: pipeline.dispatcher }, {
-    ttl: config.submission.dtl,
-    maxDtl: config.submission.maxDtl,
-    defaultMaxExtracted: config.submission.defaultMaxExtracted,
-    defaultMaxSupplementary: config.submission.defaultMaxSupplementary,
-    initOptions: submitOptions,
-  });
   const ctx: AppContext = {
     config,
     ...core,
@@ -167,7 +155,7 @@ export async function startServer(
     ingestService: new IngestService(submissionService, pipeline.ingester, pipeline.notifications, records.ingests),
     resultService,
     fileService,
-    ontologyService: new OntologyService(records, submissionService, resultService, fileService, config.ui.fqdn),
+    ontologyService: new OntologyService(records, submissionService, resultService, fileService, config.ui),
     logger,
   };
   const app = await buildServer(ctx, { logger, https: tls ? { key: tls.key, cert: tls.cert } : undefined });

@@ -62,6 +62,7 @@ export class FileService {
     private readonly intake: Pick<FileIntake, 'files' | 'hasContent'>,
     private readonly filestore: Pick<Filestore, 'stream' | 'delete'>,
     private readonly visibility: Visibility,
+    /** The download settings, read at each download. */
     private readonly opts: { allowRawDownloads: boolean; allowZipDownloads: boolean },
   ) {}
 

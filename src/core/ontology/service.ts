@@ -31,8 +31,8 @@ export class OntologyService {
     private readonly submissions: Pick<SubmissionService, 'readable'>,
     private readonly results: Pick<ResultService, 'stored' | 'ofFile'>,
     private readonly files: Pick<FileService, 'readable' | 'records' | 'head'>,
-    /** This deployment's name, recorded as every record's source system. */
-    private readonly sourceSystem: string,
+    /** This deployment's name (`fqdn`), recorded as every record's source system; read at each export. */
+    private readonly deployment: { fqdn: string },
   ) {}
 
   async ofSubmission(sid: string, reader: Reader, q: ResultFilter): Promise<OntologyRecord[]> {
@@ -61,7 +61,7 @@ export class OntologyService {
   async ofFile(sha256: string, reader: Reader, q: { service?: readonly string[]; all: boolean }): Promise<OntologyRecord[]> {
     const info = await this.files.readable(sha256, reader, 'ontology');
     const list = selectFileResults(await this.results.ofFile(info.sha256, reader), queryList(q.service), q.all);
-    return this.records(reader, list, { updates: { submission: { date: info.seen.last, source_system: this.sourceSystem, classification: info.classification } } });
+    return this.records(reader, list, { updates: { submission: { date: info.seen.last, source_system: this.deployment.fqdn, classification: info.classification } } });
   }
 
   private submissionOf(alert: AlertRecord, alertId: string, reader: Reader): Promise<SubmissionRecord> {
@@ -82,7 +82,7 @@ export class OntologyService {
     return {
       metadata,
       date,
-      source_system: this.sourceSystem,
+      source_system: this.deployment.fqdn,
       sid: sub.sid,
       classification: sub.classification,
       submitter: sub.params.submitter,

@@ -75,6 +75,7 @@ export class ResultService {
   constructor(
     private readonly stores: ResultStores,
     private readonly visibility: Visibility,
+    /** Verdict thresholds, read at each use. */
     private readonly opts: { verdicts: Verdicts },
   ) {}
 

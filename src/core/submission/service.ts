@@ -52,12 +52,11 @@ export interface SubmissionList {
 }
 
 export interface SubmissionServiceOptions {
-  /** Default and longest time to live, in days. */
-  ttl: number;
-  maxDtl: number;
-  /** Limits a submit request gets (the ingest path has its own). */
-  defaultMaxExtracted: number;
-  defaultMaxSupplementary: number;
+  /**
+   * The submission settings, read when a submission is made (so a changed setting applies at once): default and
+   * longest time to live in days, and the limits a submit request gets (the ingest path has its own).
+   */
+  settings: { dtl: number; maxDtl: number; defaultMaxExtracted: number; defaultMaxSupplementary: number };
   /** Checks of a submission request at an endpoint. */
   initOptions(endpoint: 'ingest' | 'submit'): InitOptions;
 }
@@ -136,8 +135,8 @@ export class SubmissionService {
     const init = await this.prepare(request, submitter, reader, 'submit');
     const params = init.params;
     params.quota_item = true;
-    params.max_extracted = this.opts.defaultMaxExtracted;
-    params.max_supplementary = this.opts.defaultMaxSupplementary;
+    params.max_extracted = this.opts.settings.defaultMaxExtracted;
+    params.max_supplementary = this.opts.settings.defaultMaxSupplementary;
     return this.start(newSubmission({ sid: randomId(), files: [init.file], params, metadata: init.metadata }), log);
   }
 
@@ -162,7 +161,7 @@ export class SubmissionService {
     const roles = caller.roles instanceof Set ? caller.roles : new Set(caller.roles);
     const params = copied
       ? structuredClone(copied.params)
-      : resolveParams({ submission_profile: roles.has('submission_customize') ? undefined : 'static' }, caller, { ttl: this.opts.ttl, maxDtl: this.opts.maxDtl });
+      : resolveParams({ submission_profile: roles.has('submission_customize') ? undefined : 'static' }, caller, { ttl: this.opts.settings.dtl, maxDtl: this.opts.settings.maxDtl });
     const name = opts.name || sha256;
     if (!params.services.selected.includes(DYNAMIC)) params.services.selected.push(DYNAMIC);
     params.services.excluded = params.services.excluded.filter((x) => x !== DYNAMIC);
