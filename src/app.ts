@@ -18,6 +18,13 @@ import { ServiceCatalogue } from './core/catalogue/services.js';
 import { FileIntake } from './core/files/file-intake.js';
 import { HeuristicService } from './core/heuristics/service.js';
 import { ListService } from './core/lists/service.js';
+import { FileService } from './core/files/service.js';
+import { IngestService } from './core/ingest/service.js';
+import { OntologyService } from './core/ontology/service.js';
+import { ResultService } from './core/results/service.js';
+import { Visibility } from './core/search/visibility.js';
+import type { InitOptions } from './core/submission/init.js';
+import { SubmissionService } from './core/submission/service.js';
 import type { Core } from './core/core.js';
 import { openPipeline } from './core/pipeline.js';
 import { analysisRecords } from './core/records.js';
@@ -114,6 +121,34 @@ export async function startServer(
   const pipeline = await openPipeline(config, core.storage, core.intake, core.tmpDir, logger);
   const records = analysisRecords(core.storage.datastore);
   const search = new SearchEngine(core.storage.datastore, queryLimits(config));
+  const submitOptions = (endpoint: 'ingest' | 'submit'): InitOptions => ({
+    endpoint,
+    intake: core.intake,
+    tmpDir: core.tmpDir,
+    maxFileSize: config.submission.maxFileSize,
+    ttl: config.submission.dtl,
+    maxDtl: config.submission.maxDtl,
+    allowUrlSubmissions: config.ui.allowUrlSubmissions,
+    urlServices: config.ui.urlSubmissionAutoServiceSelection,
+    urlSchemes: config.ui.urlSubmissionSchemes,
+    metadata: {
+      maxDepth: config.server.maxJsonDepth,
+      maxBytes: config.submission.maxMetadataBytes,
+      maxValueLength: config.submission.maxMetadataLength,
+    },
+  });
+  const visibility = new Visibility(
+    { submissions: records.submissions, guarded: { file: core.intake.files, result: records.results, error: records.errors, alert: records.alerts } },
+    pipeline.dispatcher.events,
+  );
+  // Services get the configuration sections themselves, not copies: they read a setting when they use it.
+  const fileService = new FileService(core.intake, core.storage.filestore, visibility, config.ui);
+  const resultService = new ResultService(records, visibility, config.submission);
+  const views = new SubmissionViews({ results: records.results, errors: records.errors, files: core.intake.files }, config.submission);
+  const submissionService = new SubmissionService(
+    { submissions: records.submissions, views, files: fileService, visibility, analysis: pipeline.dispatcher },
+    { settings: config.submission, initOptions: submitOptions },
+  );
   const ctx: AppContext = {
     config,
     accounts: core.accounts,
@@ -129,41 +164,24 @@ export async function startServer(
     notifications: pipeline.notifications,
     lists: pipeline.lists,
     listItems: new ListService(pipeline.lists),
-    submissions: records.submissions,
-    views: new SubmissionViews(
-      {
-        results: records.results,
-        errors: records.errors,
-        files: core.intake.files,
-      },
-      { maxExtractionDepth: config.submission.maxExtractionDepth, verdicts: config.submission.verdicts },
-    ),
+    views,
     search,
     alerts: new AlertService(records.alerts, search),
     workflows: new Workflows(records, search.limits),
     signatures: new SignatureStore(core.storage.datastore, { rulesDir: rulesDir(config.dataDir) }),
     catalogue: new ServiceCatalogue(pipeline.registry, core.intake.files),
     heuristics: new HeuristicService(records),
-    submitOptions: (endpoint) => ({
-      endpoint,
-      intake: core.intake,
-      tmpDir: core.tmpDir,
-      maxFileSize: config.submission.maxFileSize,
-      ttl: config.submission.dtl,
-      maxDtl: config.submission.maxDtl,
-      allowUrlSubmissions: config.ui.allowUrlSubmissions,
-      urlServices: config.ui.urlSubmissionAutoServiceSelection,
-      urlSchemes: config.ui.urlSubmissionSchemes,
-      metadata: {
-        maxDepth: config.server.maxJsonDepth,
-        maxBytes: config.submission.maxMetadataBytes,
-        maxValueLength: config.submission.maxMetadataLength,
-      },
-    }),
     // Saved default metadata is held to the limits a submission's metadata is.
-    users: new UserService(core, config, () => ctx.submitOptions('submit').metadata),
+    users: new UserService(core, config, () => submitOptions('submit').metadata),
     apikeys: new ApikeyService(core.accounts, config.auth.apikeyMaxDtl),
     health: new Health(core.storage.datastore),
+    submitOptions,
+    visibility,
+    submissions: submissionService,
+    ingest: new IngestService(submissionService, pipeline.ingester, pipeline.notifications, records.ingests),
+    results: resultService,
+    files: fileService,
+    ontology: new OntologyService(records, submissionService, resultService, fileService, config.ui),
     logger,
   };
   const app = await buildServer(ctx, { logger, https: tls ? { key: tls.key, cert: tls.cert } : undefined });

@@ -24,7 +24,12 @@ import type { Health } from '../core/system/health.js';
 import type { ApikeyService } from '../core/users/apikey-service.js';
 import type { UserService } from '../core/users/user-service.js';
 import type { Core } from '../core/core.js';
-import type { AnalysisRecords } from '../core/records.js';
+import type { FileService } from '../core/files/service.js';
+import type { IngestService } from '../core/ingest/service.js';
+import type { OntologyService } from '../core/ontology/service.js';
+import type { ResultService } from '../core/results/service.js';
+import type { Visibility } from '../core/search/visibility.js';
+import type { SubmissionService } from '../core/submission/service.js';
 
 /**
  * The account services (see app.ts), plus the configuration, the analysis pipeline and the core services the
@@ -41,7 +46,6 @@ export interface AppContext extends Omit<Core, 'close' | 'storage'> {
   lists: ListSync;
   /** The safelist and badlist items as the API reads and edits them (edits pass through `lists`). */
   listItems: ListService;
-  submissions: AnalysisRecords['submissions'];
   views: SubmissionViews;
   /** Lucene search over every index, with the deployment's query limits. */
   search: SearchEngine;
@@ -63,6 +67,18 @@ export interface AppContext extends Omit<Core, 'close' | 'storage'> {
   apikeys: ApikeyService;
   /** Readiness of this process (storage answering). */
   health: Health;
+  /** Whether a reader may see a file, result, error or alert by id: through a submission they may read. */
+  visibility: Visibility;
+  /** Submissions: reading, creating, resubmitting, deleting, verdicts and listings. */
+  submissions: SubmissionService;
+  /** The ingest path and its notification queues. */
+  ingest: IngestService;
+  /** Results and errors by key, and a file's results across submissions. */
+  results: ResultService;
+  /** Stored files: their records, views, downloads and purges. */
+  files: FileService;
+  /** Ontology records of submissions, alerts and files. */
+  ontology: OntologyService;
   logger: FastifyBaseLogger;
 }
 

@@ -20,6 +20,11 @@ export interface ParsedUpload extends SubmissionRequest {
 /** Uploads up to this size are kept in memory. */
 export const MEMORY_UPLOAD_BYTES = 4 << 20;
 
+/** A parsed JSON object: not a list, and not the bytes of a body that is not JSON. */
+function isJsonObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
+}
+
 /** The `json` part: an object, within the nesting limit, or a 400 in Assemblyline's words. */
 function parseJsonBlock(text: string, maxDepth: number): Record<string, unknown> {
   let parsed: unknown;
@@ -28,9 +33,9 @@ function parseJsonBlock(text: string, maxDepth: number): Record<string, unknown>
   } catch {
     throw badRequest(BAD_JSON_MESSAGE, {});
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badRequest(BAD_JSON_MESSAGE, {});
+  if (!isJsonObject(parsed)) throw badRequest(BAD_JSON_MESSAGE, {});
   if (firstTooDeep(text, maxDepth) >= 0) throw badRequest(tooDeepMessage('The json part', maxDepth), {});
-  return parsed as Record<string, unknown>;
+  return parsed;
 }
 
 export async function readSubmissionRequest(
@@ -39,10 +44,8 @@ export async function readSubmissionRequest(
   const { maxFileSize } = cfg.submission;
   if (!req.isMultipart()) {
     const body = req.body;
-    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) {
-      throw badRequest(req.headers['content-type']?.includes('json') ? BAD_JSON_MESSAGE : 'Invalid content type', {});
-    }
-    return { data: body as Record<string, unknown>, cleanup: async () => {} };
+    if (!isJsonObject(body)) throw badRequest(req.headers['content-type']?.includes('json') ? BAD_JSON_MESSAGE : 'Invalid content type', {});
+    return { data: body, cleanup: async () => {} };
   }
   let data: Record<string, unknown> = {};
   let upload: SubmissionRequest['upload'];

@@ -2,6 +2,7 @@
 // here once; core services take the handles they own from this, never from the datastore by name.
 import type { Collection, Datastore } from '../store/datastore.js';
 import type { AlertRecord, WorkflowRecord } from './alerts/model.js';
+import type { IngestRecord } from './ingest/message.js';
 import type { ErrorRecord, HeuristicRecord, ResultRecord } from './results/model.js';
 import type { SubmissionRecord } from './submission/record.js';
 
@@ -15,6 +16,8 @@ export interface AnalysisRecords {
   /** Alerts raised from analyses, and the saved queries (workflows) that triage them. */
   alerts: Collection<AlertRecord>;
   workflows: Collection<WorkflowRecord>;
+  /** The ingester's durable record of each accepted ingest, kept until its notification is delivered. */
+  ingests: Collection<IngestRecord>;
 }
 
 export function analysisRecords(ds: Datastore): AnalysisRecords {
@@ -26,5 +29,6 @@ export function analysisRecords(ds: Datastore): AnalysisRecords {
     heuristics: ds.collection<HeuristicRecord>('heuristic'),
     alerts: ds.collection<AlertRecord>('alert'),
     workflows: ds.collection<WorkflowRecord>('workflow'),
+    ingests: ds.collection<IngestRecord>('ingest'),
   };
 }

@@ -2,7 +2,7 @@
 // answered. The ingester keeps a durable record of every ingest from acceptance until its message is delivered
 // (it delivers first, then deletes the record), so counting the records is exact across processes and restarts,
 // and a count of zero taken before a read of the queue means that read sees every message still to come.
-import type { Datastore, Filter } from '../../store/datastore.js';
+import type { Collection, Filter } from '../../store/datastore.js';
 import type { IngestRecord } from './message.js';
 
 export function outstandingFilter(uname: string, queue: string): Filter {
@@ -15,6 +15,6 @@ export function outstandingFilter(uname: string, queue: string): Filter {
   };
 }
 
-export function countOutstanding(ds: Datastore, uname: string, queue: string): Promise<number> {
-  return ds.collection<IngestRecord>('ingest').count(outstandingFilter(uname, queue));
+export function countOutstanding(ingests: Pick<Collection<IngestRecord>, 'count'>, uname: string, queue: string): Promise<number> {
+  return ingests.count(outstandingFilter(uname, queue));
 }

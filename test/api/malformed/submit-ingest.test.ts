@@ -84,6 +84,10 @@ describe('malformed submit and ingest requests', () => {
     table(`${path}: params of the wrong shape`, srv, [
       post({ plaintext: 'x', params: [] }, 400, 'params must be an object'),
       post({ plaintext: 'x', params: 'deep_scan' }, 400, 'params must be an object'),
+      // The ingest defaults are merged into params only once params is known to be an object.
+      post({ plaintext: 'x', params: null }, 400, 'params must be an object'),
+      upload(path, [json('{"params": "deep_scan"}'), bin('abc')], 400, 'params must be an object'),
+      upload(path, [json('{"params": null}'), bin('abc')], 400, 'params must be an object'),
       post({ plaintext: 'x', params: { priority: 'high' } }, 400, 'params.priority must be an integer'),
       post({ plaintext: 'x', params: { priority: -1 } }, 400, 'params.priority must be between 0 and 1500'),
       post({ plaintext: 'x', params: { priority: 1e9 } }, 400, 'params.priority must be between 0 and 1500'),
