@@ -1,8 +1,9 @@
 // The Assemblyline response envelope, used by every JSON answer under /api, success or error:
 // {api_response, api_error_message, api_server_version, api_status_code}, with the HTTP status repeated inside.
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { ASSAY_VERSION } from '../config.js';
+import { Nullable } from './schemas/common.js';
 
 export interface Envelope<T = unknown> {
   api_response: T;
@@ -30,14 +31,6 @@ export function Enveloped<T extends TSchema>(data: T, description?: string) {
     },
     { description },
   );
-}
-
-/**
- * A value or null, in the OpenAPI 3.0 spelling (`nullable`) that both the API document and the response
- * serialiser understand.
- */
-export function Nullable<T extends TSchema>(schema: T) {
-  return Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
 }
 
 /** One page of a listing: the items, where the page starts, its requested length and the total matched. */

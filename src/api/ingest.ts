@@ -5,7 +5,7 @@ import { readerOf } from '../core/submission/access.js';
 import { principalOf, submitterOf, type ApiApp, type AppContext } from './context.js';
 import { Enveloped, reply } from './envelope.js';
 import { IngestMessage } from './schemas/ingest.js';
-import { Nullable } from './schemas/nullable.js';
+import { Nullable } from './schemas/common.js';
 import { readSubmissionRequest } from './upload.js';
 
 const Queue = Type.Object({ nq: Type.String({ minLength: 1, maxLength: NOTIFICATION_QUEUE_MAX }) });

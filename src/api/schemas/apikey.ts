@@ -1,6 +1,7 @@
 // Response schemas of /api/v4/apikey/: keys as shown to their owners, never with their stored secret.
 import { Type } from '@sinclair/typebox';
-import { Nullable, Paged } from '../envelope.js';
+import { Paged } from '../envelope.js';
+import { Nullable } from './common.js';
 
 export const PublicApikey = Type.Object({
   id: Type.String({ description: '"<key_name>+<uname>"' }),

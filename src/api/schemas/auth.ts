@@ -1,6 +1,6 @@
 // Response schemas of /api/v4/auth/ and API discovery.
 import { Type } from '@sinclair/typebox';
-import { Nullable } from '../envelope.js';
+import { Nullable } from './common.js';
 
 export const LoginAnswer = Type.Object({
   username: Type.String(),

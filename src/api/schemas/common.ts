@@ -1,8 +1,14 @@
 // Small pieces the response schemas of several areas share.
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
-/** A value that may also be null. */
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/**
+ * A value or null (Assemblyline stores optional fields as null rather than leaving them out), in the OpenAPI 3.0
+ * spelling (`nullable`) that both the API document and the response serialiser understand; a union with null
+ * would make the serialiser test every value against each branch.
+ */
+export function Nullable<T extends TSchema>(schema: T) {
+  return Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
+}
 
 export const Strings = Type.Array(Type.String());
 

@@ -1,6 +1,6 @@
 // Response schemas of the file routes: the file record (Assemblyline's `file` model) and the analyst views.
 import { Type } from '@sinclair/typebox';
-import { Nullable } from './nullable.js';
+import { Nullable } from './common.js';
 
 export const FileRecord = Type.Object(
   {

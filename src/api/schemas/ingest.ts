@@ -1,6 +1,6 @@
 // Response schemas of the ingest routes: the completion message a notification queue delivers.
 import { Type } from '@sinclair/typebox';
-import { Nullable } from './nullable.js';
+import { Nullable } from './common.js';
 import { Metadata, SubmissionFile, SubmissionParams } from './submission.js';
 
 // Part of Assemblyline's message format; Assay delivers them empty.

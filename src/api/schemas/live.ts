@@ -1,6 +1,6 @@
 // Response schemas of the live routes: watch queue messages and the services still at work.
 import { Type } from '@sinclair/typebox';
-import { Nullable } from './nullable.js';
+import { Nullable } from './common.js';
 
 export const WatchMessage = Type.Object({
   type: Type.String({ description: 'start, cachekey, cachekeyerr, stop or timeout' }),

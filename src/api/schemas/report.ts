@@ -1,7 +1,7 @@
 // Response schema of the submission report: the submission record with what an analyst reads first.
 import { Type } from '@sinclair/typebox';
 import { FileRecord } from './file.js';
-import { Nullable } from './nullable.js';
+import { Nullable } from './common.js';
 import { Section } from './result.js';
 import { FileTree, paramsFields, serviceSelectionFields, submissionFields } from './submission.js';
 

@@ -2,7 +2,7 @@
 // sections with parsed bodies and listed tags) and of the aggregates built from them.
 import { Type } from '@sinclair/typebox';
 import { FileRecord } from './file.js';
-import { Nullable } from './nullable.js';
+import { Nullable } from './common.js';
 
 const Strings = Type.Array(Type.String());
 const HType = Type.String({ description: 'malicious, suspicious, info or safe' });

@@ -1,6 +1,7 @@
 // Response schema of submission params (Assemblyline's SubmissionParams), as a user's profile gives them.
 import { Type } from '@sinclair/typebox';
-import { AnyJson, Nullable } from '../envelope.js';
+import { AnyJson } from '../envelope.js';
+import { Nullable } from './common.js';
 
 const Names = Type.Array(Type.String());
 

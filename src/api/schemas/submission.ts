@@ -2,7 +2,7 @@
 // documents built around it (full, summary, tree, one file, listings).
 import { Type } from '@sinclair/typebox';
 import { FileRecord } from './file.js';
-import { Nullable } from './nullable.js';
+import { Nullable } from './common.js';
 import { AttackMatrix, ErrorRecord, HeuristicsByVerdict, Result, Section, SummaryTag, fileSummaryFields } from './result.js';
 
 const Strings = Type.Array(Type.String());

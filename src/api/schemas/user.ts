@@ -1,6 +1,7 @@
 // Response schemas of /api/v4/user/: accounts, their settings and the whoami document.
 import { Type } from '@sinclair/typebox';
-import { AnyJson, Nullable, Paged } from '../envelope.js';
+import { AnyJson, Paged } from '../envelope.js';
+import { Nullable } from './common.js';
 
 const Names = Type.Array(Type.String());
 /** A map Assemblyline configures and Assay always leaves empty. */
