@@ -6,7 +6,7 @@ import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { Enveloped, Success, reply } from './envelope.js';
 import { ListQuery, parseListQuery, parseSort } from './list-query.js';
 import { pageArgs } from './paging.js';
-import { SubmissionParams } from './schemas/submission-params.js';
+import { SubmissionParams } from './schemas/submission.js';
 import { PublicUser, UserPage, UserSettings, WhoAmI } from './schemas/user.js';
 
 const Username = Type.Object({ username: Type.String({ minLength: 1 }) });

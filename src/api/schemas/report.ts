@@ -1,11 +1,10 @@
 // Response schema of the submission report: the submission record with what an analyst reads first.
 import { Type } from '@sinclair/typebox';
 import { FileRecord } from './file.js';
-import { Nullable } from './common.js';
+import { Nullable, Strings } from './common.js';
 import { Section } from './result.js';
 import { FileTree, paramsFields, serviceSelectionFields, submissionFields } from './submission.js';
 
-const Strings = Type.Array(Type.String());
 const HType = Type.String({ description: 'malicious, suspicious, info or safe' });
 /** [name, sha256]: one entry per name the file has in the tree. */
 const NamedFiles = Type.Array(Type.Tuple([Type.String(), Type.String()]));

@@ -2,9 +2,8 @@
 // sections with parsed bodies and listed tags) and of the aggregates built from them.
 import { Type } from '@sinclair/typebox';
 import { FileRecord } from './file.js';
-import { Nullable } from './common.js';
+import { Nullable, Strings } from './common.js';
 
-const Strings = Type.Array(Type.String());
 const HType = Type.String({ description: 'malicious, suspicious, info or safe' });
 /** Most tag values are text; a few tag types hold numbers (network.port). */
 const TagValue = Type.Union([Type.String(), Type.Number()]);

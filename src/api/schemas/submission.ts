@@ -2,10 +2,9 @@
 // documents built around it (full, summary, tree, one file, listings).
 import { Type } from '@sinclair/typebox';
 import { FileRecord } from './file.js';
-import { Nullable } from './common.js';
+import { Nullable, Strings } from './common.js';
 import { AttackMatrix, ErrorRecord, HeuristicsByVerdict, Result, Section, SummaryTag, fileSummaryFields } from './result.js';
 
-const Strings = Type.Array(Type.String());
 
 export const serviceSelectionFields = {
   selected: Strings,

@@ -1,9 +1,8 @@
 // Response schemas of /api/v4/user/: accounts, their settings and the whoami document.
 import { Type } from '@sinclair/typebox';
 import { AnyJson, Paged } from '../envelope.js';
-import { Nullable } from './common.js';
+import { Nullable, Strings } from './common.js';
 
-const Names = Type.Array(Type.String());
 /** A map Assemblyline configures and Assay always leaves empty. */
 const NoEntries = Type.Object({}, { description: 'not configured in Assay: always empty' });
 
@@ -11,9 +10,9 @@ export const PublicUser = Type.Object({
   uname: Type.String(),
   name: Type.String(),
   email: Nullable(Type.String()),
-  type: Names,
+  type: Strings,
   roles: Type.Array(Type.String(), { description: 'effective roles: those of the user types plus the explicit ones' }),
-  groups: Names,
+  groups: Strings,
   classification: Type.String(),
   is_active: Type.Boolean(),
   agrees_with_tos: Nullable(Type.String()),
@@ -26,7 +25,7 @@ export const PublicUser = Type.Object({
   created: Type.String(),
   has_password: Type.Boolean(),
   '2fa_enabled': Type.Boolean(),
-  security_tokens: Names,
+  security_tokens: Strings,
   security_token_enabled: Type.Boolean(),
 });
 
@@ -34,7 +33,7 @@ export const UserPage = Paged(Type.Composite([PublicUser, Type.Object({ id: Type
 
 export const UserSettings = Type.Object({
   download_encoding: Type.Union([Type.Literal('cart'), Type.Literal('raw'), Type.Literal('zip')]),
-  default_external_sources: Names,
+  default_external_sources: Strings,
   default_zip_password: Type.String(),
   default_metadata: Type.Record(Type.String(), Type.String()),
   executive_summary: Type.Boolean(),
@@ -69,7 +68,7 @@ const Configuration = Type.Object({
     dtl: Type.Number(),
     max_dtl: Type.Number(),
     max_file_size: Type.Number(),
-    file_sources: Type.Record(Type.String(), Type.Object({ pattern: Type.String(), sources: Names, auto_selected: Names })),
+    file_sources: Type.Record(Type.String(), Type.Object({ pattern: Type.String(), sources: Strings, auto_selected: Strings })),
     profiles: NoEntries,
     verdicts: Type.Object({ info: Type.Number(), suspicious: Type.Number(), highly_suspicious: Type.Number(), malicious: Type.Number() }),
     metadata: Type.Object({ archive: NoEntries, submit: NoEntries, ingest: NoEntries }),
@@ -82,7 +81,7 @@ const Configuration = Type.Object({
   }),
   ui: Type.Object({
     ai: Type.Object({ enabled: Type.Boolean() }),
-    alerting_meta: Type.Object({ important: Names, subject: Names, url: Names }),
+    alerting_meta: Type.Object({ important: Strings, subject: Strings, url: Strings }),
     allow_malicious_hinting: Type.Boolean(),
     allow_raw_downloads: Type.Boolean(),
     allow_zip_downloads: Type.Boolean(),
@@ -94,24 +93,24 @@ const Configuration = Type.Object({
     banner_level: Type.String(),
     enforce_quota: Type.Boolean(),
     external_links: NoEntries,
-    external_sources: Names,
-    external_source_tags: Type.Record(Type.String(), Names),
+    external_sources: Strings,
+    external_source_tags: Type.Record(Type.String(), Strings),
     fqdn: Type.String(),
     read_only: Type.Boolean(),
-    rss_feeds: Names,
+    rss_feeds: Strings,
     services_feed: Type.String(),
     community_feed: Type.String(),
     tos: Type.Boolean(),
     tos_lockout: Type.Boolean(),
     tos_lockout_notify: Type.Boolean(),
-    url_submission_auto_service_selection: Names,
+    url_submission_auto_service_selection: Strings,
   }),
   user: Type.Object({
-    api_priv_map: Type.Record(Type.String(), Names, { description: 'privilege set name -> ACL letters' }),
-    priv_role_dependencies: Type.Record(Type.String(), Names, { description: 'ACL letter -> roles' }),
-    roles: Names,
-    role_dependencies: Type.Record(Type.String(), Names, { description: 'user type -> roles' }),
-    types: Names,
+    api_priv_map: Type.Record(Type.String(), Strings, { description: 'privilege set name -> ACL letters' }),
+    priv_role_dependencies: Type.Record(Type.String(), Strings, { description: 'ACL letter -> roles' }),
+    roles: Strings,
+    role_dependencies: Type.Record(Type.String(), Strings, { description: 'user type -> roles' }),
+    types: Strings,
   }),
 });
 
@@ -119,11 +118,11 @@ export const WhoAmI = Type.Object({
   agrees_with_tos: Nullable(Type.String()),
   classification: Type.String(),
   email: Nullable(Type.String()),
-  groups: Names,
+  groups: Strings,
   is_active: Type.Boolean(),
   name: Type.String(),
-  roles: Names,
-  type: Names,
+  roles: Strings,
+  type: Strings,
   api_daily_quota: Type.Integer(),
   submission_daily_quota: Type.Integer(),
   avatar: Nullable(Type.String({ description: 'data URI; Assay keeps no avatars: always null' })),
