@@ -16,7 +16,8 @@ import { DEFAULT_INGESTER_CONFIG, Ingester } from './ingest/ingester.js';
 import type { IngestMessage } from './ingest/message.js';
 import { NotificationQueues } from './ingest/notifications.js';
 import { heuristicRecords } from './results/heuristics.js';
-import type { ErrorRecord, HeuristicRecord, ResultRecord } from './results/model.js';
+import type { HeuristicRecord } from './results/model.js';
+import { analysisRecords } from './records.js';
 import { queryLimits } from './search/limits.js';
 import { ListSync } from './lists/sync.js';
 import { ServicePool } from './runtime/index.js';
@@ -63,7 +64,8 @@ export async function openPipeline(config: AssayConfig, storage: Storage, intake
   await prepareHostData(hostData, registry.all().map((s) => s.manifest));
   await lists.refreshAll();
   const heuristics = new Map<string, HeuristicRecord>();
-  const heurCol = ds.collection<HeuristicRecord>('heuristic');
+  const records = analysisRecords(ds);
+  const heurCol = records.heuristics;
   // The dispatcher's own heuristic (a limit cut the analysis short) is scored like any analyser's.
   for (const manifest of [...registry.all().map((s) => s.manifest), DISPATCHER_SERVICE]) {
     for (const h of heuristicRecords(manifest)) {
@@ -86,9 +88,9 @@ export async function openPipeline(config: AssayConfig, storage: Storage, intake
     ds,
     registry,
     {
-      results: ds.collection<ResultRecord>('result'),
-      emptyResults: ds.collection('emptyresult'),
-      errors: ds.collection<ErrorRecord>('error'),
+      results: records.results,
+      emptyResults: records.emptyResults,
+      errors: records.errors,
       files: intake.files,
       filestore: storage.filestore,
       intake,

@@ -7,6 +7,7 @@ import type { ServiceTask } from '../../sdk/task.js';
 import type { Collection, Datastore } from '../../store/datastore.js';
 import type { LocalFile } from '../../store/filestore.js';
 import type { FileRecord } from '../files/file-record.js';
+import { analysisRecords } from '../records.js';
 import type { ErrorRecord } from '../results/model.js';
 import { errorRecord } from '../results/postprocess.js';
 import { errorKey } from '../results/keys.js';
@@ -115,7 +116,7 @@ export class Dispatcher {
     private readonly cfg: DispatcherConfig,
     private readonly log: Logger,
   ) {
-    this.submissions = ds.collection<SubmissionRecord>('submission');
+    this.submissions = analysisRecords(ds).submissions;
   }
 
   /** Store (if new) and analyse a submission; concurrent calls for one sid share the same analysis. */

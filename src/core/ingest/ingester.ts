@@ -3,6 +3,7 @@
 // analysis, and delivers one notification per ingest when the analysis completes. Every step is recorded
 // before it is acted on, so a restart resumes where the process stopped and notifies each ingest exactly once.
 import type { Collection, Datastore } from '../../store/datastore.js';
+import { analysisRecords } from '../records.js';
 import { timeOrderedId } from '../util/ids.js';
 import { isoDate } from '../util/time.js';
 import { newSubmission, type SubmissionFile, type SubmissionRecord } from '../submission/record.js';
@@ -118,9 +119,10 @@ export class Ingester {
     private readonly cfg: IngesterConfig,
     private readonly log: Logger,
   ) {
-    this.records = ds.collection<IngestRecord>('ingest');
+    const records = analysisRecords(ds);
+    this.records = records.ingests;
     this.scores = ds.collection<FileScore>('filescore');
-    this.submissions = ds.collection<SubmissionRecord>('submission');
+    this.submissions = records.submissions;
   }
 
   /** Record an ingest; once this resolves the ingest survives a crash. */

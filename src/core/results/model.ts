@@ -120,3 +120,9 @@ export interface HeuristicRecord {
   signature_score_map: Record<string, number>;
   stats: { count: number; min: number; max: number; avg: number; sum: number; first_hit: string | null; last_hit: string | null };
 }
+
+/** The record of an analysis that produced nothing: the cache keeps the fact under the result key. */
+export interface EmptyResultRecord {
+  created: string;
+  expiry_ts: string | null;
+}
