@@ -58,6 +58,12 @@ describe('docs: the worked analyser example', () => {
     assert.deepEqual(out.sections.map((s) => [s.title, s.body, s.heuristic?.id]), [['Very long line', { longest_line: 12_017, limit: 10_000 }, 1]]);
   });
 
+  it('can import the SDK as the package export `assay/sdk`, as analysers outside the tree do', async () => {
+    const built = (await import('assay/sdk')) as Record<string, unknown>;
+    const source = (await import('../../src/sdk/index.js')) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(built).sort(), Object.keys(source).sort());
+  });
+
   it('is found, run and scored by the server, as the document says', async () => {
     const services = await call(server.url, '/api/v4/service/all/', { headers: adminHeaders });
     assert.ok((services.body.api_response as Array<{ name: string }>).some((s) => s.name === 'LongLines'));
