@@ -4,7 +4,8 @@ import { Type } from '@sinclair/typebox';
 import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { Enveloped, Success, reply } from './envelope.js';
 import { APIKEY_COLLECTION_FIELDS } from './fields.js';
-import { ListQuery, parseListQuery, parseSort } from './list-query.js';
+import { parseListQuery, parseSort } from '../core/search/list-query.js';
+import { ListQuery } from './list-query.js';
 import { pageArgs } from './paging.js';
 import { ApikeyPage, NewApikey, PublicApikey } from './schemas/apikey.js';
 

@@ -1,9 +1,8 @@
 // The authentication gate in front of every route: API-key headers first, then the session cookie; then the
 // route's role requirement and, for password sessions, the XSRF header on state-changing methods.
 import type { FastifyInstance } from 'fastify';
-import { unauthorized } from '../core/errors.js';
+import { AccessDenied, unauthorized } from '../core/errors.js';
 import type { AppContext } from './context.js';
-import { AccessDenied } from './errors.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 

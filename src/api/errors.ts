@@ -31,7 +31,6 @@ export function forbiddenBody(ctx: AppContext): Static<typeof ForbiddenBody> {
 }
 
 // Raised by core services too; kept importable from here for the route modules.
-export { AccessDenied };
 
 export function sendError(ctx: AppContext, req: FastifyRequest, res: FastifyReply, err: AssayError): FastifyReply {
   if (err.status === 401) {

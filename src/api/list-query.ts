@@ -3,8 +3,6 @@
 // (see core/search/list-query.ts, which parses them).
 import { Type } from '@sinclair/typebox';
 
-export { parseListQuery, parseSort } from '../core/search/list-query.js';
-
 export const ListQuery = Type.Object({
   // Ranges are checked by pageArgs, which names the settings that set them.
   offset: Type.Optional(Type.Integer({ default: 0 })),

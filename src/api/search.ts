@@ -2,14 +2,13 @@
 // grouped and fields aggregations. Each index needs its own role, checked per request.
 import type { Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { badRequest } from '../core/errors.js';
+import { AccessDenied, badRequest } from '../core/errors.js';
 import { facet, fieldsOf, grouped, histogram, MAX_GROUP_LIMIT, MAX_GROUP_ROWS, stats } from '../core/search/aggregations.js';
 import { indexOrThrow } from '../core/search/engine.js';
 import { allIndices, type SearchIndex } from '../core/search/indices.js';
 import { readerOf } from '../core/submission/access.js';
 import { principalOf, type ApiApp, type AppContext } from './context.js';
 import { Enveloped, reply } from './envelope.js';
-import { AccessDenied } from './errors.js';
 import { intArg, pageArgs, trackTotalHits } from './paging.js';
 import {
   FacetArgs, FacetResult, FieldParams, FieldsResult, GroupedArgs, GroupedResult, HistogramArgs, HistogramResult, IndexParam, SearchArgs, SearchResult,
