@@ -1,7 +1,7 @@
 // Account management behind /api/v4/user/: who may read or change which account and which of its fields, what
 // removing an account takes with it, and the per-user settings with the submission rules they are held to.
 import type { AssayConfig } from '../../config.js';
-import { Accounts, publicUser, type AccountQuery, type Page, type PublicUser } from '../auth/accounts.js';
+import { Accounts, publicUser, type AccountQuery, type NewUser, type Page, type PublicUser } from '../auth/accounts.js';
 import type { Principal } from '../auth/authenticator.js';
 import { rolesForUser } from '../auth/roles.js';
 import type { Sessions } from '../auth/sessions.js';
@@ -16,14 +16,7 @@ import { whoami, type WhoAmI } from './whoami.js';
  * What a request to add or change an account may carry. Clients send back the whole record they read, so a
  * request can hold any other field too; those count only where they would change something.
  */
-export interface UserChanges {
-  name?: string;
-  email?: string | null;
-  type?: string[];
-  roles?: string[];
-  groups?: string[];
-  classification?: string;
-  is_active?: boolean;
+export interface UserChanges extends Omit<NewUser, 'uname' | 'password'> {
   /** Initial password (adding only). */
   password?: string;
   new_pass?: string;
