@@ -3,14 +3,14 @@
 import type { Collection, Datastore } from '../store/datastore.js';
 import type { AlertRecord, WorkflowRecord } from './alerts/model.js';
 import type { IngestRecord } from './ingest/message.js';
-import type { EmptyResultRecord, ErrorRecord, HeuristicRecord, ResultRecord } from './results/model.js';
+import type { EmptyResultMarker, ErrorRecord, HeuristicRecord, ResultRecord } from './results/model.js';
 import type { SubmissionRecord } from './submission/record.js';
 
 export interface AnalysisRecords {
   submissions: Collection<SubmissionRecord>;
   results: Collection<ResultRecord>;
   /** Keys of analyses that produced nothing: a cache hit without a stored result. */
-  emptyResults: Collection<EmptyResultRecord>;
+  emptyResults: Collection<EmptyResultMarker>;
   errors: Collection<ErrorRecord>;
   heuristics: Collection<HeuristicRecord>;
   /** Alerts raised from analyses, and the saved queries (workflows) that triage them. */
@@ -24,7 +24,7 @@ export function analysisRecords(ds: Datastore): AnalysisRecords {
   return {
     submissions: ds.collection<SubmissionRecord>('submission'),
     results: ds.collection<ResultRecord>('result'),
-    emptyResults: ds.collection<EmptyResultRecord>('emptyresult'),
+    emptyResults: ds.collection<EmptyResultMarker>('emptyresult'),
     errors: ds.collection<ErrorRecord>('error'),
     heuristics: ds.collection<HeuristicRecord>('heuristic'),
     alerts: ds.collection<AlertRecord>('alert'),

@@ -10,11 +10,10 @@ import { randomId } from '../util/ids.js';
 import { isoDate } from '../util/time.js';
 import { changeAlert, checkLabels, checkPriority, checkStatus } from './actions.js';
 import type { Actor, AlertChange, AlertRecord, WorkflowRecord } from './model.js';
+import { isPlainObject } from '../util/plain.js';
 
 const MAX_WORKFLOWS = 1000;
 const MAX_RUN = 100_000;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The alert filter of a workflow query; a query that does not parse (or exceeds `limits`) is a 400. */
 export function workflowFilter(query: string, limits: QueryLimits = DEFAULT_QUERY_LIMITS): Filter {
@@ -23,7 +22,7 @@ export function workflowFilter(query: string, limits: QueryLimits = DEFAULT_QUER
 
 /** A workflow record from an API body, new or replacing `current`; its query must pass `limits`. */
 export function workflowFromBody(body: unknown, uname: string, limits: QueryLimits, current?: WorkflowRecord): WorkflowRecord {
-  if (!isObject(body)) throw badRequest('Invalid workflow');
+  if (!isPlainObject(body)) throw badRequest('Invalid workflow');
   const b: Record<string, unknown> = { ...(current ?? {}), ...body };
   if (typeof b.name !== 'string' || !b.name.trim()) throw badRequest('Name field is required.');
   if (typeof b.query !== 'string' || !b.query.trim()) throw badRequest('Query field is required.');

@@ -2,6 +2,7 @@
 // whose params are the base every submission of that user starts from.
 import type { Collection, Datastore } from '../../store/datastore.js';
 import { badRequest, forbidden } from '../errors.js';
+import { isPlainObject } from '../util/plain.js';
 
 export interface UserSettings {
   download_encoding: 'cart' | 'raw' | 'zip';
@@ -29,8 +30,6 @@ export function defaultUserSettings(): UserSettings {
     submission_view: 'report',
   };
 }
-
-const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** How long settings read from the datastore are reused: every submission reads them, few requests change them. */
 const CACHE_MS = 5_000;
@@ -69,13 +68,13 @@ export class UserSettingsStore {
     }
     next.default_zip_password = data.default_zip_password;
     if (Array.isArray(data.default_external_sources)) next.default_external_sources = data.default_external_sources.map(String);
-    if (isPlain(data.default_metadata)) next.default_metadata = Object.fromEntries(Object.entries(data.default_metadata).map(([k, v]) => [k, String(v)]));
+    if (isPlainObject(data.default_metadata)) next.default_metadata = Object.fromEntries(Object.entries(data.default_metadata).map(([k, v]) => [k, String(v)]));
     if (typeof data.executive_summary === 'boolean') next.executive_summary = data.executive_summary;
     if (typeof data.expand_min_score === 'number') next.expand_min_score = data.expand_min_score;
     if (data.preferred_submission_profile === null || typeof data.preferred_submission_profile === 'string') next.preferred_submission_profile = data.preferred_submission_profile;
     if (typeof data.submission_view === 'string') next.submission_view = data.submission_view;
     if ('submission_profiles' in data) {
-      if (!isPlain(data.submission_profiles) || !Object.values(data.submission_profiles).every(isPlain)) {
+      if (!isPlainObject(data.submission_profiles) || !Object.values(data.submission_profiles).every(isPlainObject)) {
         throw badRequest('submission_profiles must map profile names to objects of submission parameters', { success: false });
       }
       next.submission_profiles = data.submission_profiles as UserSettings['submission_profiles'];

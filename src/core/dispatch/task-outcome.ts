@@ -7,7 +7,7 @@ import type { Filestore } from '../../store/filestore.js';
 import type { FileIntake } from '../files/file-intake.js';
 import type { FileRecord } from '../files/file-record.js';
 import type { ResultSafelist } from '../results/postprocess.js';
-import type { EmptyResultRecord, ErrorRecord, HeuristicRecord, ResultRecord } from '../results/model.js';
+import type { EmptyResultMarker, ErrorRecord, HeuristicRecord, ResultRecord } from '../results/model.js';
 import type { RunOutcome } from '../runtime/index.js';
 
 /** A file a result names, as the dispatcher needs to place it in the submission's tree. */
@@ -25,7 +25,7 @@ export interface TaskExecutor {
 
 export interface TaskStores {
   results: Collection<ResultRecord>;
-  emptyResults: Collection<EmptyResultRecord>;
+  emptyResults: Collection<EmptyResultMarker>;
   errors: Collection<ErrorRecord>;
   files: Collection<FileRecord>;
   filestore: Filestore;

@@ -13,6 +13,7 @@ import type { Ingester } from './ingester.js';
 import type { IngestMessage, IngestRecord } from './message.js';
 import type { NotificationQueues } from './notifications.js';
 import { countOutstanding } from './outstanding.js';
+import { isPlainObject } from '../util/plain.js';
 
 /** The longest notification queue name: get_message takes names up to this length. */
 export const NOTIFICATION_QUEUE_MAX = 256;
@@ -22,8 +23,6 @@ const INGEST_DEFAULTS = { deep_scan: false, priority: 150, ignore_cache: false, 
 const INGEST_MAX_PRIORITY = 250;
 const DEFAULT_MAX_EXTRACTED = 100;
 const DEFAULT_MAX_SUPPLEMENTARY = 100;
-
-const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class IngestService {
   constructor(
@@ -48,7 +47,7 @@ export class IngestService {
     }
     // The defaults apply only where the request did not set the value, and only to params that are an object:
     // anything else (null included) is passed on as it came, to be refused as on the submit path.
-    const params = data.params === undefined ? { ...INGEST_DEFAULTS } : isPlain(data.params) ? { ...INGEST_DEFAULTS, ...data.params } : data.params;
+    const params = data.params === undefined ? { ...INGEST_DEFAULTS } : isPlainObject(data.params) ? { ...INGEST_DEFAULTS, ...data.params } : data.params;
     const init = await this.submissions.prepare({ data: { ...data, params, type: data.type ?? 'INGEST' }, upload: request.upload }, submitter, reader, 'ingest');
     const s = init.params;
     s.generate_alert = Boolean(data.generate_alert ?? s.generate_alert);

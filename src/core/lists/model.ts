@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { badRequest } from '../errors.js';
 import { normalizeTagValue } from '../../sdk/tags/validate.js';
 import { ATTRIBUTION_KEYS, type Attribution, type ListHashes, type ListKind, type ListSource } from '../../sdk/list-snapshot.js';
+import { isPlainObject } from '../util/plain.js';
 
 export type ItemType = 'file' | 'tag' | 'signature';
 
@@ -42,8 +43,6 @@ const digests = (text: string): ListHashes => {
   return { md5: h('md5'), sha1: h('sha1'), sha256: h('sha256') };
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function stringList(v: unknown, what: string): string[] {
   if (v === undefined || v === null) return [];
   const list = Array.isArray(v) ? v : [v];
@@ -53,7 +52,7 @@ function stringList(v: unknown, what: string): string[] {
 
 function checkHashes(raw: unknown, kind: ListKind): ListHashes {
   if (raw === undefined || raw === null) return {};
-  if (!isObject(raw)) throw badRequest('hashes must be an object');
+  if (!isPlainObject(raw)) throw badRequest('hashes must be an object');
   const out: ListHashes = {};
   for (const key of ['md5', 'sha1', 'sha256'] as const) {
     const v = raw[key];
@@ -77,7 +76,7 @@ function checkSources(raw: unknown): ListSource[] {
   if (!Array.isArray(raw) || raw.length === 0) throw badRequest('No valid source found');
   const byName = new Map<string, ListSource>();
   for (const s of raw) {
-    if (!isObject(s) || typeof s.name !== 'string' || !s.name) throw badRequest('Every source needs a name');
+    if (!isPlainObject(s) || typeof s.name !== 'string' || !s.name) throw badRequest('Every source needs a name');
     if (s.type !== 'user' && s.type !== 'external') throw badRequest(`Invalid source type for ${s.name}: ${String(s.type)}`);
     const reason = stringList(s.reason, 'reason');
     if (!reason.length) throw badRequest(`Source ${s.name} needs at least one reason`);
@@ -91,7 +90,7 @@ function checkSources(raw: unknown): ListSource[] {
 
 function checkAttribution(raw: unknown): Attribution | undefined {
   if (raw === undefined || raw === null) return undefined;
-  if (!isObject(raw)) throw badRequest('attribution must be an object');
+  if (!isPlainObject(raw)) throw badRequest('attribution must be an object');
   const out: Attribution = {};
   for (const [key, value] of Object.entries(raw)) {
     if (!(ATTRIBUTION_KEYS as readonly string[]).includes(key)) throw badRequest(`Invalid attribution field: ${key}`);
@@ -107,7 +106,7 @@ function checkAttribution(raw: unknown): Attribution | undefined {
  * Throws 400 errors with the message the caller sees.
  */
 export function prepareItem(kind: ListKind, raw: unknown, now = new Date()): { id: string; item: ListItem } {
-  if (!isObject(raw)) throw badRequest(`Invalid ${kind} item: expected an object`);
+  if (!isPlainObject(raw)) throw badRequest(`Invalid ${kind} item: expected an object`);
   const type = raw.type;
   if (typeof type !== 'string' || !(itemTypes(kind) as string[]).includes(type)) throw badRequest(`Invalid ${kind} type: ${String(type)}`);
   const stamp = now.toISOString();
@@ -128,7 +127,7 @@ export function prepareItem(kind: ListKind, raw: unknown, now = new Date()): { i
 
   if (type === 'tag') {
     const tag = raw.tag;
-    if (!isObject(tag) || typeof tag.type !== 'string' || tag.value === undefined || tag.value === null) throw badRequest('Tag data not found');
+    if (!isPlainObject(tag) || typeof tag.type !== 'string' || tag.value === undefined || tag.value === null) throw badRequest('Tag data not found');
     const check = normalizeTagValue(tag.type, tag.value);
     if (!check.ok) throw badRequest(`Invalid tag value for ${tag.type}: ${check.reason}`);
     const value = String(check.value);
@@ -137,12 +136,12 @@ export function prepareItem(kind: ListKind, raw: unknown, now = new Date()): { i
     item.hashes = digests(`${tag.type}: ${value}`);
   } else if (type === 'signature') {
     const sig = raw.signature;
-    if (!isObject(sig) || typeof sig.name !== 'string' || !sig.name) throw badRequest('Signature data not found');
+    if (!isPlainObject(sig) || typeof sig.name !== 'string' || !sig.name) throw badRequest('Signature data not found');
     item.signature = { name: sig.name };
     item.hashes = digests(`signature: ${sig.name}`);
   } else {
     item.hashes = checkHashes(raw.hashes, kind);
-    const file = isObject(raw.file) ? raw.file : {};
+    const file = isPlainObject(raw.file) ? raw.file : {};
     const f: NonNullable<ListItem['file']> = {};
     const names = stringList(file.name, 'file.name');
     if (names.length) f.name = names;

@@ -4,6 +4,7 @@
 import { defaultClassification, type ClassificationOps } from '../results/c12n.js';
 import type { ResultRecord } from '../results/model.js';
 import { buildOntologyRecord, type BuildOptions, type FileFactsForOntology } from './record.js';
+import { isPlainObject } from '../util/plain.js';
 
 /** A service-written record larger than this is not read (records are a few KiB; this bounds a hostile one). */
 export const MAX_SUPPLIED_RECORD_BYTES = 8 * 1024 * 1024;
@@ -27,14 +28,12 @@ export interface ExportOptions extends BuildOptions {
   classificationOps?: ClassificationOps;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /** Recursive update: objects are merged key by key, anything else replaces what was there. Returns `target`. */
 export function recursiveUpdate(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
   for (const [k, v] of Object.entries(source)) {
     const cur = target[k];
-    if (isObject(v) && isObject(cur)) recursiveUpdate(cur, v);
-    else target[k] = isObject(v) ? recursiveUpdate({}, v) : v;
+    if (isPlainObject(v) && isPlainObject(cur)) recursiveUpdate(cur, v);
+    else target[k] = isPlainObject(v) ? recursiveUpdate({}, v) : v;
   }
   return target;
 }
@@ -48,7 +47,7 @@ async function suppliedRecord(result: ResultRecord, sources: ExportSources): Pro
     if (!data || data.length > MAX_SUPPLIED_RECORD_BYTES) continue;
     try {
       const parsed: unknown = JSON.parse(Buffer.from(data).toString('utf8'));
-      if (isObject(parsed) && isObject(parsed.file) && parsed.file.sha256 === result.sha256 && typeof parsed.classification === 'string') return parsed;
+      if (isPlainObject(parsed) && isPlainObject(parsed.file) && parsed.file.sha256 === result.sha256 && typeof parsed.classification === 'string') return parsed;
     } catch {
       // An unreadable record is skipped; the derived one stands in for it.
     }
@@ -69,14 +68,14 @@ export async function ontologyRecords(results: Iterable<ResultRecord>, sources: 
     if (overlay.userClassification !== undefined && !c12n.isAccessible(overlay.userClassification, String(record.classification))) continue;
 
     recursiveUpdate(record, structuredClone(overlay.updates));
-    const file = (isObject(record.file) ? record.file : (record.file = {})) as Record<string, unknown>;
+    const file = (isPlainObject(record.file) ? record.file : (record.file = {})) as Record<string, unknown>;
     const sha256 = result.sha256;
     const names = overlay.names?.get(sha256);
     if (names) file.names = [...names];
     else delete file.names;
     if (file.parent === sha256) delete file.parent;
     file.sha256 = sha256;
-    const res = (isObject(record.results) ? record.results : (record.results = {})) as Record<string, unknown>;
+    const res = (isPlainObject(record.results) ? record.results : (record.results = {})) as Record<string, unknown>;
     if (!('score' in res)) res.score = result.result.score;
     out.push(record);
   }

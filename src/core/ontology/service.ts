@@ -13,6 +13,7 @@ import type { SubmissionRecord } from '../submission/record.js';
 import type { SubmissionService } from '../submission/service.js';
 import { MAX_SUPPLIED_RECORD_BYTES, ontologyRecords, type ExportOverlay } from './export.js';
 import { queryList, selectFileResults, selectResultKeys } from './select.js';
+import { isPlainObject } from '../util/plain.js';
 
 export type OntologyRecord = Record<string, unknown>;
 
@@ -23,7 +24,6 @@ export interface ResultFilter {
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class OntologyService {
   constructor(
@@ -50,9 +50,9 @@ export class OntologyService {
       throw forbidden(`You are not allowed get ontology files for this alert: ${alertId}`);
     }
     const sub = await this.submissionOf(alert, alertId, reader);
-    const parent = (isPlain(alert.file) ? text(alert.file.sha256) : undefined) ?? sub.files[0]?.sha256;
+    const parent = (isPlainObject(alert.file) ? text(alert.file.sha256) : undefined) ?? sub.files[0]?.sha256;
     return this.records(reader, await this.resultsOf(sub, q), {
-      updates: { file: { parent }, submission: this.submissionFacts(sub, isPlain(alert.metadata) ? alert.metadata : {}, text(alert.ts) ?? sub.times.submitted) },
+      updates: { file: { parent }, submission: this.submissionFacts(sub, isPlainObject(alert.metadata) ? alert.metadata : {}, text(alert.ts) ?? sub.times.submitted) },
       names: rootNames(sub),
     });
   }

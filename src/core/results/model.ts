@@ -122,7 +122,7 @@ export interface HeuristicRecord {
 }
 
 /** The record of an analysis that produced nothing: the cache keeps the fact under the result key. */
-export interface EmptyResultRecord {
+export interface EmptyResultMarker {
   created: string;
   expiry_ts: string | null;
 }

@@ -4,6 +4,7 @@
 // header is the file's, not the caller's, so there what does not fit is kept as text or left out.
 import { badRequest } from '../errors.js';
 import { tooDeep, tooDeepMessage } from '../util/json-depth.js';
+import { isPlainObject } from '../util/plain.js';
 
 export interface MetadataLimits {
   /** Deepest nesting of objects (server.maxJsonDepth). */
@@ -15,7 +16,6 @@ export interface MetadataLimits {
 }
 
 type Plain = Record<string, unknown>;
-const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 const kindOf = (v: unknown) => (Array.isArray(v) ? 'a list' : v === null ? 'null' : `a ${typeof v}`);
 
 /**
@@ -26,7 +26,7 @@ function flatten(input: Plain, limits: MetadataLimits, strict: boolean, out: Rec
   if (depth > limits.maxDepth) throw badRequest(tooDeepMessage(name, limits.maxDepth), {});
   for (const [k, v] of Object.entries(input)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (isPlain(v)) {
+    if (isPlainObject(v)) {
       flatten(v, limits, strict, out, key, depth + 1, name);
       continue;
     }
@@ -61,7 +61,7 @@ function checkSize(out: Record<string, string>, limits: MetadataLimits, name = '
  */
 export function requestMetadata(input: unknown, limits: MetadataLimits, name = 'metadata'): Record<string, string> {
   if (input === undefined || input === null) return {};
-  if (!isPlain(input)) throw badRequest(`${name} must be an object of key/value pairs, not ${kindOf(input)}`, {});
+  if (!isPlainObject(input)) throw badRequest(`${name} must be an object of key/value pairs, not ${kindOf(input)}`, {});
   const out: Record<string, string> = {};
   flatten(input, limits, true, out, '', 1, name);
   checkSize(out, limits, name);

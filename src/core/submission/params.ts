@@ -2,6 +2,7 @@
 // params are merged over them for the ingest and submit endpoints.
 import type { Role } from '../auth/roles.js';
 import { badRequest } from '../errors.js';
+import { isPlainObject } from '../util/plain.js';
 
 export interface ServiceSelection {
   selected: string[];
@@ -90,7 +91,6 @@ export function defaultParams(classification: string, ttl: number): SubmissionPa
 }
 
 type Plain = Record<string, unknown>;
-const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Merge `over` into `base` recursively; the result keeps only keys SubmissionParams knows. The recursion
@@ -114,10 +114,10 @@ function mergeKnown(base: Plain, over: Plain, path = 'params'): Plain {
       continue;
     }
     if (k === 'service_spec') {
-      if (!isPlain(v)) throw badRequest(`${path}.service_spec must be an object`);
+      if (!isPlainObject(v)) throw badRequest(`${path}.service_spec must be an object`);
       out[k] = v;
-    } else if (isPlain(cur)) {
-      if (!isPlain(v)) throw badRequest(`${path}.${k} must be an object`);
+    } else if (isPlainObject(cur)) {
+      if (!isPlainObject(v)) throw badRequest(`${path}.${k} must be an object`);
       out[k] = mergeKnown(cur, v, `${path}.${k}`);
     } else if (Array.isArray(cur)) {
       if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw badRequest(`${path}.${k} must be a list of strings`);
@@ -171,7 +171,7 @@ export function profileParams(profile: string | undefined, user: Submitter, opts
   if (system) base = { ...base, services: { ...(base.services as Plain), selected: [...system.services] } };
   const key = profile ?? 'default';
   const saved = user.profiles && Object.hasOwn(user.profiles, key) ? user.profiles[key] : undefined;
-  if (isPlain(saved)) base = mergeKnown(base, saved);
+  if (isPlainObject(saved)) base = mergeKnown(base, saved);
   const out = base as unknown as SubmissionParams;
   out.groups = [...user.groups];
   out.submitter = user.uname;
@@ -189,7 +189,7 @@ export function resolveParams(req: ParamsRequest, user: Submitter, opts: { ttl: 
     throw badRequest(`You must specify a submission profile. One of: ${JSON.stringify(Object.keys(SUBMISSION_PROFILES))}`);
   }
   const base = profileParams(profile, user, opts) as unknown as Plain;
-  if (req.params !== undefined && !isPlain(req.params)) throw badRequest('params must be an object');
+  if (req.params !== undefined && !isPlainObject(req.params)) throw badRequest('params must be an object');
   const requested = (req.params ?? {}) as Plain;
   if (!canCustomize) {
     // Without submission_customize a profile's service selection is fixed.

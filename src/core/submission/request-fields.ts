@@ -2,6 +2,7 @@
 // the wrong type, a hash that is not one, base64 that does not decode or a URL the downloader could not fetch
 // is refused at intake with a message naming the field, rather than ignored or failing later in analysis.
 import { badRequest } from '../errors.js';
+import { isPlainObject } from '../util/plain.js';
 
 const STRING_FIELDS = [
   'name', 'url', 'plaintext', 'base64', 'sha256', 'sha1', 'md5', 'tlsh', 'ssdeep', 'submission_profile', 'notification_queue', 'type',
@@ -10,7 +11,6 @@ const STRING_FIELDS = [
 /** Hex hashes whose form is fixed; the fuzzy ones (ssdeep, tlsh) are looked up as given. */
 const HEX_HASHES: Record<string, number> = { sha256: 64, sha1: 40, md5: 32 };
 
-const isPlain = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const absent = (v: unknown) => v === undefined || v === null;
 
 export function checkRequestFields(data: Record<string, unknown>): void {
@@ -23,7 +23,7 @@ export function checkRequestFields(data: Record<string, unknown>): void {
       throw badRequest(`${f} is not a valid ${f.toUpperCase()} hash: ${len} hexadecimal digits expected`, {});
     }
   }
-  if (!absent(data.params) && !isPlain(data.params)) throw badRequest('params must be an object', {});
+  if (!absent(data.params) && !isPlainObject(data.params)) throw badRequest('params must be an object', {});
   // Assemblyline's wording.
   if (!absent(data.generate_alert) && typeof data.generate_alert !== 'boolean') throw badRequest('generate_alert should be a boolean', {});
 }

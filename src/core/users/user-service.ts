@@ -11,6 +11,7 @@ import { requestMetadata, type MetadataLimits } from '../submission/metadata.js'
 import { profileParams, SUBMISSION_PROFILES, type SubmissionParams } from '../submission/params.js';
 import { actsFor, assertUsernameMatches, targetAccount } from './access.js';
 import { whoami, type WhoAmI } from './whoami.js';
+import { isPlainObject } from '../util/plain.js';
 
 /**
  * What a request to add or change an account may carry. Clients send back the whole record they read, so a
@@ -26,8 +27,6 @@ export interface UserChanges extends Omit<NewUser, 'uname' | 'password'> {
 
 // Fields a user may change on their own account; everything else needs administration.
 const SELF_EDITABLE = new Set(['name', 'email', 'new_pass', 'new_pass_confirm', 'password', 'uname', 'avatar']);
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface UserServiceDeps {
   accounts: Accounts;
